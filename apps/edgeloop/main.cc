@@ -1,8 +1,266 @@
-#include <cstdio>
+// edgeloop: the engineer's command. This file only parses flags (CLI11 lives here and nowhere
+// else), builds the real seams and dispatches to the cmd_*.cc functions.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <functional>
 
 #include "base/build_info.h"
+#include "base/clock.h"
+#include "base/file_system.h"
+#include "base/ids.h"
+#include "base/log.h"
+#include "base/random.h"
+#include "edgeloop/app_context.h"
+#include "edgeloop/cmd_data.h"
+#include "edgeloop/cmd_models.h"
+#include "edgeloop/cmd_runs.h"
+#include "edgeloop/cmd_sim.h"
+#include "edgeloop/cmd_train.h"
+#include "edgeloop/exit_code.h"
+#include "store/workspace.h"
 
-int main() {
-  std::printf("edgeloop %s\n", edgeloop::CodeVersion());
-  return 0;
+namespace {
+
+using edgeloop::app::AppContext;
+
+constexpr char kHomeHelp[] =
+    "Workspace folder (SQLite database + artifact store); default $EDGELOOP_HOME, else "
+    "./edgeloop-home";
+
+void AddHome(CLI::App* cmd, std::string* home) { cmd->add_option("--home", *home, kHomeHelp); }
+void AddJson(CLI::App* cmd, bool* json) {
+  cmd->add_flag("--json", *json, "Print one JSON document instead of text");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"edgeloop — MLOps for predictive maintenance at the IoT edge.\n"
+               "Simulate or import pump history, train failure-prediction models, and keep a\n"
+               "registry of reproducible runs and model versions.",
+               "edgeloop"};
+  app.set_version_flag("--version", std::string("edgeloop ") + edgeloop::CodeVersion());
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  edgeloop sim --assets 20 --days 90 --seed 7 --out fleet\n"
+      "  edgeloop train --config examples/train.yaml\n"
+      "  edgeloop runs reproduce run-3f2a9c0d1e2b\n"
+      "  edgeloop models show pump-failure@champion\n\n"
+      "Exit codes: 0 ok, 1 a check failed, 2 bad usage or input, 3 not found, 4 not allowed,\n"
+      "5 I/O, 6 data does not verify, 7 conflict, 70 internal error.");
+  std::string home;
+  std::string log_level = "warn";
+  app.add_option("--log-level", log_level, "debug, info, warn, error or off")
+      ->capture_default_str();
+
+  std::function<int(const AppContext&)> action;
+
+  // sim
+  edgeloop::app::SimFlags sim;
+  CLI::App* sim_cmd = app.add_subcommand("sim", "Simulate a fleet of pumps: readings, events, assets");
+  sim_cmd->add_option("--assets", sim.assets, "Number of pumps")->capture_default_str();
+  sim_cmd->add_option("--days", sim.days, "Days of history")->capture_default_str();
+  sim_cmd->add_option("--period", sim.period, "Sample period (e.g. 1m, 10m)")->capture_default_str();
+  sim_cmd->add_option("--seed", sim.seed, "Seed; the same seed gives the same fleet")
+      ->capture_default_str();
+  sim_cmd->add_option("--out", sim.out, "Output folder")->required();
+  sim_cmd->add_option("--schedule", sim.schedule_file,
+                      "YAML file of regime changes, sensor faults and forced failures");
+  sim_cmd->add_option("--start", sim.start, "First timestamp (UTC)")->capture_default_str();
+  sim_cmd->add_option("--raw-khz", sim.raw_khz,
+                      "Also write raw vibration bursts (waveforms.csv) at this rate in kHz");
+  sim_cmd->add_option("--raw-every", sim.raw_every, "Time between raw bursts")->capture_default_str();
+  sim_cmd->add_option("--raw-seconds", sim.raw_seconds, "Length of each raw burst in seconds")
+      ->capture_default_str();
+  AddJson(sim_cmd, &sim.json);
+  sim_cmd->footer(
+      "Writes assets.csv, readings.csv (wide: time, asset, one column per signal) and\n"
+      "events.csv (time, asset, kind, failure_mode) into --out.\n\n"
+      "Examples:\n"
+      "  edgeloop sim --assets 20 --days 90 --seed 7 --out fleet\n"
+      "  edgeloop sim --assets 5 --days 30 --period 1m --raw-khz 12 --out fleet-raw\n"
+      "  edgeloop sim --out drift --schedule examples/schedule.yaml");
+  sim_cmd->callback([&] {
+    action = [&](const AppContext& c) {
+      edgeloop::app::SimFlags flags = sim;
+      flags.progress = c.progress;
+      return edgeloop::app::RunSim(flags, *c.fs, c.out, c.err);
+    };
+  });
+
+  // data
+  CLI::App* data_cmd = app.add_subcommand("data", "Import readings, events and assets into the workspace");
+  data_cmd->require_subcommand(1);
+  edgeloop::app::DataImportFlags data_import;
+  CLI::App* import_cmd = data_cmd->add_subcommand("import", "Check and store data files as a named dataset");
+  import_cmd->add_option("--name", data_import.name, "Dataset name")->required();
+  import_cmd->add_option("--readings", data_import.readings, "Readings CSV (wide or long)");
+  import_cmd->add_option("--events", data_import.events, "Events CSV (time,asset,kind,failure_mode)");
+  import_cmd->add_option("--assets", data_import.assets, "Assets CSV (asset,site,tags)");
+  AddHome(import_cmd, &home);
+  AddJson(import_cmd, &data_import.json);
+  import_cmd->footer(
+      "Readings may be wide (time,asset,<signal>...) or long (time,asset,signal,value).\n"
+      "Every file is checked first; a malformed line imports nothing.\n\n"
+      "Example:\n"
+      "  edgeloop data import --name north --readings fleet/readings.csv --events fleet/events.csv");
+  import_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunDataImport(c, data_import); };
+  });
+  edgeloop::app::DataListFlags data_list;
+  CLI::App* data_list_cmd = data_cmd->add_subcommand("list", "List imported datasets");
+  AddHome(data_list_cmd, &home);
+  AddJson(data_list_cmd, &data_list.json);
+  data_list_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunDataList(c, data_list); };
+  });
+
+  // train
+  edgeloop::app::TrainFlags train;
+  CLI::App* train_cmd = app.add_subcommand("train", "Train and evaluate a model; record the run and register the version");
+  train_cmd->add_option("--config", train.config, "Train config YAML")->required();
+  train_cmd->add_option("--data", train.data_dir,
+                        "Folder with readings.csv and events.csv (overrides the config's data)");
+  AddHome(train_cmd, &home);
+  AddJson(train_cmd, &train.json);
+  train_cmd->footer(
+      "Examples:\n"
+      "  edgeloop train --config examples/train.yaml\n"
+      "  edgeloop train --config examples/train.yaml --data fleet --json");
+  train_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunTrain(c, train); };
+  });
+
+  // runs
+  CLI::App* runs_cmd = app.add_subcommand("runs", "Inspect and reproduce recorded runs");
+  runs_cmd->require_subcommand(1);
+  edgeloop::app::RunsListFlags runs_list;
+  CLI::App* runs_list_cmd = runs_cmd->add_subcommand("list", "List runs, newest first");
+  runs_list_cmd->add_option("--limit", runs_list.limit, "At most this many (0 = all)")
+      ->capture_default_str();
+  runs_list_cmd->add_option("--status", runs_list.status, "running, finished or failed");
+  AddHome(runs_list_cmd, &home);
+  AddJson(runs_list_cmd, &runs_list.json);
+  runs_list_cmd->callback([&] {
+    action = [&](const AppContext& c) -> int {
+      auto opened = edgeloop::app::OpenWorkspace(c, false);
+      if (!opened.ok()) return edgeloop::app::ReportFailureTo(c.err, opened.status());
+      return edgeloop::app::RunsList(*opened->workspace, *opened->registry, runs_list, c.out, c.err);
+    };
+  });
+  edgeloop::app::RunsShowFlags runs_show;
+  CLI::App* runs_show_cmd = runs_cmd->add_subcommand("show", "Show everything a run recorded");
+  runs_show_cmd->add_option("run", runs_show.run_id, "Run id")->required();
+  AddHome(runs_show_cmd, &home);
+  AddJson(runs_show_cmd, &runs_show.json);
+  runs_show_cmd->callback([&] {
+    action = [&](const AppContext& c) -> int {
+      auto opened = edgeloop::app::OpenWorkspace(c, false);
+      if (!opened.ok()) return edgeloop::app::ReportFailureTo(c.err, opened.status());
+      return edgeloop::app::RunsShow(*opened->workspace, *opened->registry, runs_show, c.out, c.err);
+    };
+  });
+  edgeloop::app::ReproduceFlags reproduce;
+  CLI::App* reproduce_cmd = runs_cmd->add_subcommand(
+      "reproduce", "Rebuild a run's model from its record and compare digests (exit 1 if any differs)");
+  reproduce_cmd->add_option("run", reproduce.run_id, "Run id")->required();
+  AddHome(reproduce_cmd, &home);
+  AddJson(reproduce_cmd, &reproduce.json);
+  reproduce_cmd->footer("Example:\n  edgeloop runs reproduce run-3f2a9c0d1e2b");
+  reproduce_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunReproduce(c, reproduce); };
+  });
+
+  // models
+  CLI::App* models_cmd = app.add_subcommand("models", "The model registry: models, versions, aliases");
+  models_cmd->require_subcommand(1);
+  edgeloop::app::ModelsListFlags models_list;
+  CLI::App* models_list_cmd = models_cmd->add_subcommand("list", "List models with their latest version and aliases");
+  AddHome(models_list_cmd, &home);
+  AddJson(models_list_cmd, &models_list.json);
+  models_list_cmd->callback([&] {
+    action = [&](const AppContext& c) -> int {
+      auto opened = edgeloop::app::OpenWorkspace(c, false);
+      if (!opened.ok()) return edgeloop::app::ReportFailureTo(c.err, opened.status());
+      return edgeloop::app::ModelsList(*opened->workspace, *opened->registry, models_list, c.out, c.err);
+    };
+  });
+  edgeloop::app::ModelsShowFlags models_show;
+  CLI::App* models_show_cmd = models_cmd->add_subcommand("show", "Show a model version and its lineage");
+  models_show_cmd->add_option("ref", models_show.ref, "NAME, NAME@VERSION or NAME@ALIAS")->required();
+  AddHome(models_show_cmd, &home);
+  AddJson(models_show_cmd, &models_show.json);
+  models_show_cmd->footer("Examples:\n  edgeloop models show pump-failure@champion\n  edgeloop models show pump-failure@2 --json");
+  models_show_cmd->callback([&] {
+    action = [&](const AppContext& c) -> int {
+      auto opened = edgeloop::app::OpenWorkspace(c, false);
+      if (!opened.ok()) return edgeloop::app::ReportFailureTo(c.err, opened.status());
+      return edgeloop::app::ModelsShow(*opened->workspace, *opened->registry, models_show, c.out, c.err);
+    };
+  });
+  edgeloop::app::ModelsAliasFlags models_alias;
+  CLI::App* models_alias_cmd = models_cmd->add_subcommand("alias", "Point an alias (champion, challenger, ...) at a version");
+  models_alias_cmd->add_option("model", models_alias.model, "Model name")->required();
+  models_alias_cmd->add_option("alias", models_alias.alias, "Alias name")->required();
+  models_alias_cmd->add_option("version", models_alias.version, "Version number");
+  models_alias_cmd->add_flag("--remove", models_alias.remove, "Delete the alias instead");
+  AddHome(models_alias_cmd, &home);
+  AddJson(models_alias_cmd, &models_alias.json);
+  models_alias_cmd->footer("Examples:\n  edgeloop models alias pump-failure champion 3\n  edgeloop models alias pump-failure challenger --remove");
+  models_alias_cmd->callback([&] {
+    action = [&](const AppContext& c) -> int {
+      auto opened = edgeloop::app::OpenWorkspace(c, false);
+      if (!opened.ok()) return edgeloop::app::ReportFailureTo(c.err, opened.status());
+      return edgeloop::app::ModelsAlias(*opened->workspace, *opened->registry, models_alias, c.out, c.err);
+    };
+  });
+  edgeloop::app::ModelsImportXgboostFlags models_import;
+  std::optional<double> import_threshold;
+  CLI::App* models_import_cmd = models_cmd->add_subcommand("import", "Register a model trained elsewhere");
+  models_import_cmd->add_option("--name", models_import.model, "Model name in the registry")->required();
+  models_import_cmd->add_option("--xgboost", models_import.json_path, "XGBoost JSON model file")->required();
+  models_import_cmd->add_option("--feature-names", models_import.feature_names,
+                                "Feature names, when the model file has none")->delimiter(',');
+  models_import_cmd->add_option("--threshold", import_threshold, "Alert threshold on the score");
+  models_import_cmd->add_option("--description", models_import.description, "Description of a new model");
+  AddHome(models_import_cmd, &home);
+  AddJson(models_import_cmd, &models_import.json);
+  models_import_cmd->footer("Example:\n  edgeloop models import --name pump-failure --xgboost model.json");
+  models_import_cmd->callback([&] {
+    action = [&](const AppContext& c) -> int {
+      auto opened = edgeloop::app::OpenWorkspace(c, true);
+      if (!opened.ok()) return edgeloop::app::ReportFailureTo(c.err, opened.status());
+      models_import.threshold = import_threshold;
+      return edgeloop::app::ModelsImportXgboost(*opened->workspace, *opened->registry, models_import, c.out, c.err);
+    };
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+
+  edgeloop::LogLevel level;
+  if (!edgeloop::ParseLogLevel(log_level, &level)) {
+    std::fprintf(stderr, "edgeloop: --log-level: '%s' is not one of debug, info, warn, error, off\n",
+                 log_level.c_str());
+    return 2;
+  }
+  edgeloop::PosixFileSystem fs;
+  edgeloop::SystemClock clock;
+  edgeloop::Random random(edgeloop::SeedFromOs());
+  edgeloop::Logger log(level);
+  AppContext context;
+  context.fs = &fs;
+  context.clock = &clock;
+  context.random = &random;
+  context.log = &log;
+  context.progress = ::isatty(STDERR_FILENO) != 0;
+  context.home = edgeloop::store::ResolveHome(home, std::getenv("EDGELOOP_HOME"));
+  return action(context);
 }

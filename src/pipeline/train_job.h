@@ -1,0 +1,77 @@
+// TrainJob: `edgeloop train` and `edgeloop runs reproduce` — data to registered model version.
+//
+// RunTrainJob loads and checks the data, extracts features with the one feature path, labels,
+// splits, trains and evaluates (training::Train), then records a run (config text, input
+// digests, params, seed, thread count, code and library versions, metrics, model and report
+// digests) and registers the model as the next version of its model, with lineage to the run.
+// Everything that can be wrong with the input is found before anything is written: a rejected
+// input leaves the workspace as it was.
+//
+// ReproduceRun rebuilds a recorded run from its stored config and the same data sources, and
+// compares every input digest and the model digest with the record. It writes nothing.
+//
+// Errors: InvalidArgument for bad config or data (with file:line), NotFound for a missing run or
+// dataset, the registry's and artifact store's errors otherwise.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/status.h"
+#include "pipeline/train_job_config.h"
+#include "registry/registry.h"
+#include "store/workspace.h"
+#include "training/report.h"
+
+namespace edgeloop::pipeline {
+
+// Progress of the long steps, for a terminal: step name, done, total.
+using ProgressFn = std::function<void(const std::string& step, size_t done, size_t total)>;
+
+struct TrainJobResult {
+  registry::Run run;
+  registry::ModelVersion version;
+  training::EvaluationReport report;
+  std::string report_text;  // the readable report
+  size_t feature_rows = 0;
+  size_t assets = 0;
+  double seconds_features = 0;
+  double seconds_training = 0;
+};
+
+struct TrainJobContext {
+  store::Workspace* workspace = nullptr;
+  registry::Registry* registry = nullptr;
+  Clock* clock = nullptr;
+  Logger* log = nullptr;
+  ProgressFn progress;  // may be empty
+  std::string trigger = "cli";
+};
+
+Result<TrainJobResult> RunTrainJob(const TrainJobConfig& config, const TrainJobContext& context);
+
+// One input of a reproduction: its name, the recorded and the recomputed digest.
+struct InputComparison {
+  std::string name;
+  std::string recorded;
+  std::string reproduced;
+  bool same() const { return recorded == reproduced; }
+};
+
+struct ReproduceResult {
+  std::string run_id;
+  std::vector<InputComparison> inputs;  // readings, events, feature_spec, dataset, per asset
+  std::string recorded_model_digest;
+  std::string reproduced_model_digest;
+  std::string recorded_code_version;
+  std::string code_version;
+  bool identical() const;
+};
+
+Result<ReproduceResult> ReproduceRun(const std::string& run_id, const TrainJobContext& context);
+
+}  // namespace edgeloop::pipeline

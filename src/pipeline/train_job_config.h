@@ -1,0 +1,40 @@
+// TrainJobConfig: the YAML file given to `edgeloop train --config FILE`.
+//
+//   data:     {dir: fleet} | {readings: FILE, events: FILE} | {dataset: NAME}
+//   features: the feature spec inline (see features/README.md), or {file: SPEC.yaml}
+//   training: labels, split, threshold, alert smoothing and XGBoost parameters
+//             (see training/README.md)
+//   model:    {name: pump-failure, alias: challenger}
+//
+// The config text itself is kept with the run, so `edgeloop runs reproduce` rebuilds from
+// exactly what was given. Errors are InvalidArgument "<file>:<line>: <key>: <what is wrong>";
+// the inline feature spec keeps the line numbers of the config file.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/file_system.h"
+#include "base/status.h"
+#include "features/feature_spec.h"
+#include "pipeline/data_source.h"
+#include "training/trainer.h"
+
+namespace edgeloop::pipeline {
+
+struct TrainJobConfig {
+  std::string text;    // the config file's bytes
+  std::string source;  // its path, for messages
+  DataSource data;
+  features::FeatureSpec spec;
+  training::TrainConfig training;
+  std::string model_name = "pump-failure";
+  std::string alias;  // set on the new version when not empty
+};
+
+// Parses `text`; `data_override_dir`, when not empty, replaces the `data` section (the CLI's
+// --data DIR). Feature spec files named by `features: {file: ...}` are read through `fs`.
+Result<TrainJobConfig> ParseTrainJobConfig(std::string text, std::string source,
+                                           const std::string& data_override_dir, FileSystem& fs);
+
+}  // namespace edgeloop::pipeline
