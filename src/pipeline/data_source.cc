@@ -3,6 +3,8 @@
 #include "base/file_system.h"
 #include "io/events_reader.h"
 #include "io/readings_reader.h"
+#include "io/waveforms_reader.h"
+#include "base/sha256.h"
 
 namespace edgeloop::pipeline {
 namespace {
@@ -20,10 +22,11 @@ Result<registry::Dataset> FindDataset(registry::Registry& registry, const std::s
 
 }  // namespace
 
-DataSource DataSourceFromDir(const std::string& dir) {
+DataSource DataSourceFromDir(const std::string& dir, bool with_waveforms) {
   DataSource source;
   source.readings_path = JoinPath(dir, "readings.csv");
   source.events_path = JoinPath(dir, "events.csv");
+  if (with_waveforms) source.waveforms_path = JoinPath(dir, "waveforms.csv");
   return source;
 }
 
@@ -49,6 +52,18 @@ Result<LoadedData> LoadData(const DataSource& source, store::Workspace& workspac
   EL_ASSIGN_OR_RETURN(data.readings, io::ReadReadingsCsv(readings_path, fs));
   if (data.readings.empty()) return InvalidArgument(readings_path + ": no readings");
   EL_ASSIGN_OR_RETURN(data.events, io::ReadEventsCsv(events_path, fs));
+  if (!source.waveforms_path.empty()) {
+    EL_ASSIGN_OR_RETURN(data.waveforms, io::ReadWaveformsCsv(source.waveforms_path, fs));
+    Sha256Hasher hasher;
+    for (const Waveform& w : data.waveforms) {
+      hasher.Update(w.asset + "\n" + w.signal + "\n");
+      hasher.UpdatePod(w.start_ms);
+      hasher.UpdatePod(w.rate_hz);
+      hasher.Update(std::string_view(reinterpret_cast<const char*>(w.samples.data()),
+                                     w.samples.size() * sizeof(float)));
+    }
+    data.waveforms_digest = hasher.FinalHex();
+  }
 
   for (const AssetReadings& asset : data.readings) {
     for (const std::string& s : asset.signals) {

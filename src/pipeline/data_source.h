@@ -26,22 +26,26 @@ namespace edgeloop::pipeline {
 struct DataSource {
   std::string readings_path;  // files, resolved against the working directory
   std::string events_path;
-  std::string dataset;        // or a dataset imported into the workspace
+  std::string waveforms_path;  // optional raw bursts (waveforms.csv) for spectral features
+  std::string dataset;         // or a dataset imported into the workspace
 };
 
 struct LoadedData {
   std::vector<AssetReadings> readings;
   std::vector<io::Event> events;
+  std::vector<Waveform> waveforms;  // empty unless a waveforms file was named
   std::vector<std::string> signals;  // union of the readings' signals, in file order
   std::string readings_digest;
   std::string events_digest;
+  std::string waveforms_digest;  // "" without waveforms
   std::map<std::string, std::string> asset_digests;  // asset -> digest of its readings
   std::string readings_origin;  // what was read, for messages and run records
   std::string events_origin;
 };
 
-// `dir` is shorthand for <dir>/readings.csv and <dir>/events.csv.
-DataSource DataSourceFromDir(const std::string& dir);
+// `dir` is shorthand for <dir>/readings.csv and <dir>/events.csv (and <dir>/waveforms.csv when
+// `with_waveforms`, for specs with spectral features).
+DataSource DataSourceFromDir(const std::string& dir, bool with_waveforms = false);
 
 // Reads and checks the data; NotFound when a dataset name is unknown.
 Result<LoadedData> LoadData(const DataSource& source, store::Workspace& workspace,

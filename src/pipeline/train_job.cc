@@ -40,6 +40,7 @@ json DataSourceJson(const DataSource& source) {
   } else {
     j["readings"] = Absolute(source.readings_path);
     j["events"] = Absolute(source.events_path);
+    if (!source.waveforms_path.empty()) j["waveforms"] = Absolute(source.waveforms_path);
   }
   return j;
 }
@@ -49,6 +50,7 @@ DataSource DataSourceFromJson(const json& j) {
   source.dataset = j.value("dataset", "");
   source.readings_path = j.value("readings", "");
   source.events_path = j.value("events", "");
+  source.waveforms_path = j.value("waveforms", "");
   return source;
 }
 
@@ -86,7 +88,8 @@ Result<Built> Build(const TrainJobConfig& config, const TrainJobContext& context
   for (size_t i = 0; i < n_assets; ++i) {
     if (context.progress) context.progress("extract features", i, n_assets);
     const AssetReadings& asset = built.data.readings[i];
-    Result<features::FeatureTable> part = features::ExtractFeatures(config.spec, asset);
+    Result<features::FeatureTable> part =
+        features::ExtractFeatures(config.spec, asset, built.data.waveforms);
     if (!part.ok()) return part.status().WithContext(built.data.readings_origin);
     if (i == 0) {
       built.table = std::move(part).value();
@@ -160,11 +163,14 @@ Result<TrainJobResult> RunTrainJob(const TrainJobConfig& config, const TrainJobC
   registry::RunSpec spec;
   spec.kind = "train";
   spec.config_text = config.text;
-  spec.inputs = {{"readings", built.data.readings_digest},
+  if (!built.data.waveforms_digest.empty()) {
+    spec.inputs["waveforms"] = built.data.waveforms_digest;
+  }
+  spec.inputs.insert({{"readings", built.data.readings_digest},
                  {"events", built.data.events_digest},
                  {"feature_spec", config.spec.Digest()},
                  {"dataset", built.trained.dataset_digest},
-                 {"predictions", predictions_digest}};
+                 {"predictions", predictions_digest}});
   spec.params_json = ParamsJson(config, built).dump();
   spec.seed = built.trained.params.seed;
   spec.nthread = built.trained.params.nthread;
@@ -245,6 +251,9 @@ Result<ReproduceResult> ReproduceRun(const std::string& run_id, const TrainJobCo
   };
   compare("readings", built.data.readings_digest);
   compare("events", built.data.events_digest);
+  if (!built.data.waveforms_digest.empty() || run.inputs.count("waveforms")) {
+    compare("waveforms", built.data.waveforms_digest);
+  }
   compare("feature_spec", config.spec.Digest());
   compare("dataset", built.trained.dataset_digest);
   compare("predictions", Sha256Hex(PredictionsCsv(built.trained.test_predictions)));

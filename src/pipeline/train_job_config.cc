@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "base/file_system.h"
 #include "base/strings.h"
 
 namespace edgeloop::pipeline {
@@ -39,9 +40,10 @@ Status ParseData(const YAML::Node& node, const std::string& source, DataSource* 
   if (!node.IsMap()) return AtNode(source, node, "data: expected a mapping with dir, readings/events or dataset");
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
-    if (key != "dir" && key != "readings" && key != "events" && key != "dataset") {
+    if (key != "dir" && key != "readings" && key != "events" && key != "waveforms" &&
+        key != "dataset") {
       return AtNode(source, kv.first, "data: unknown key '" + key +
-                                          "' (expected dir, readings, events or dataset)");
+                                          "' (expected dir, readings, events, waveforms or dataset)");
     }
   }
   if (node["dir"]) {
@@ -49,6 +51,7 @@ Status ParseData(const YAML::Node& node, const std::string& source, DataSource* 
   }
   if (node["readings"]) data->readings_path = node["readings"].as<std::string>();
   if (node["events"]) data->events_path = node["events"].as<std::string>();
+  if (node["waveforms"]) data->waveforms_path = node["waveforms"].as<std::string>();
   if (node["dataset"]) data->dataset = node["dataset"].as<std::string>();
   if (data->dataset.empty() && data->readings_path.empty()) {
     return AtNode(source, node, "data: name a dir, a readings file or a dataset");
@@ -110,6 +113,18 @@ Result<TrainJobConfig> ParseUnchecked(std::string text, std::string source,
   } else {
     EL_ASSIGN_OR_RETURN(config.spec,
                         features::FeatureSpec::Parse(IsolateTopLevelBlock(text, "features"), source));
+  }
+
+  // A folder written by `edgeloop sim --raw-khz` holds the bursts spectral features need.
+  if (!config.spec.spectral.empty() && config.data.waveforms_path.empty() &&
+      config.data.dataset.empty()) {
+    if (!data_override_dir.empty()) {
+      config.data.waveforms_path = JoinPath(data_override_dir, "waveforms.csv");
+    } else if (root["data"]["dir"]) {
+      config.data.waveforms_path = JoinPath(root["data"]["dir"].as<std::string>(), "waveforms.csv");
+    } else {
+      return InvalidArgument(source + ": the feature spec has spectral signals; name a waveforms file in data");
+    }
   }
 
   YAML::Node training = root["training"];
