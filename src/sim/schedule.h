@@ -2,9 +2,10 @@
 //
 //   regimes:                  # operating-regime changes (drift, not faults)
 //     - at: 45d               # a timestamp, or an offset from the start: 45d, "day 45", 12h
-//       assets: all           # all | [P001, P002]; or instead `site: north` / `site: [north,
-//       east]` load: 0.8             # speed set-point, fraction of nominal      (at least one of
-//       these) density: 1.05         # fluid density relative to water fluid_temp: 60        # degC
+//       assets: all           # all | [P001, P002]; or `site: north` / `site: [north, east]`
+//       load: 0.8             # speed set-point, fraction of nominal   (at least one of these)
+//       density: 1.05         # fluid density relative to water
+//       fluid_temp: 60        # degC
 //   sensor_faults:
 //     - asset: P003
 //       signal: bearing_temp  # one of the ten signal names

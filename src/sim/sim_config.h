@@ -68,8 +68,9 @@ struct SimConfig {
   std::vector<std::string> sites = {"north", "south", "east", "west", "offshore"};
 
   // Degradations that would end in a failure, per asset and year, if planned maintenance never
-  // caught one early; maintenance censors some, so about 4 per asset-year actually fail.
-  double failure_rate_per_year = 6.0;
+  // caught one early; maintenance censors some, so about 4.5 per asset-year actually fail
+  // (20 assets x 90 days: 15-30 failures).
+  double failure_rate_per_year = 7.0;
   bool random_failures = true;
   // Random sensor faults per asset and year.
   double sensor_fault_rate = 2.0;

@@ -3,18 +3,31 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <filesystem>
+
 #include "base/strings.h"
 #include "base/time_format.h"
 
 namespace edgeloop::sim {
 namespace {
 
-std::string TempDir() {
-  char pattern[] = "/tmp/el_sim_writer_XXXXXX";
-  char* dir = mkdtemp(pattern);
-  EXPECT_NE(dir, nullptr);
-  return dir ? dir : "/tmp";
-}
+// A fresh folder under /tmp, removed with everything in it when the test ends.
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/el_sim_writer_XXXXXX";
+    const char* dir = mkdtemp(pattern);
+    EXPECT_NE(dir, nullptr);
+    path_ = dir ? dir : "";
+  }
+  ~TempDir() {
+    if (!path_.empty()) std::filesystem::remove_all(path_);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -46,7 +59,8 @@ SimConfig SmallConfig() {
 
 TEST(WriteFleet, WritesTheDocumentedFiles) {
   PosixFileSystem fs;
-  const std::string dir = TempDir() + "/out";
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/out";
   const SimConfig c = SmallConfig();
   FleetSummary summary;
   int progress_calls = 0;
@@ -124,8 +138,9 @@ TEST(WriteFleet, WritesTheDocumentedFiles) {
 
 TEST(WriteFleet, SameConfigGivesTheSameBytes) {
   PosixFileSystem fs;
-  const std::string a = TempDir();
-  const std::string b = TempDir();
+  TempDir tmp_a, tmp_b;
+  const std::string& a = tmp_a.path();
+  const std::string& b = tmp_b.path();
   ASSERT_TRUE(WriteFleet(SmallConfig(), a, fs).ok());
   ASSERT_TRUE(WriteFleet(SmallConfig(), b, fs).ok());
   for (const char* name : {"readings.csv", "events.csv", "assets.csv", "waveforms.csv"}) {
@@ -136,7 +151,8 @@ TEST(WriteFleet, SameConfigGivesTheSameBytes) {
 TEST(WriteFleet, FailedWriteLeavesNoPartialFiles) {
   PosixFileSystem posix;
   FaultInjectingFileSystem fs(&posix);
-  const std::string dir = TempDir();
+  TempDir tmp;
+  const std::string& dir = tmp.path();
   fs.FailNthWrite(1);
   SimConfig c = SmallConfig();
   c.raw.rate_hz = 0;
@@ -147,7 +163,8 @@ TEST(WriteFleet, FailedWriteLeavesNoPartialFiles) {
 
 TEST(WriteFleet, BadConfigWritesNothing) {
   PosixFileSystem fs;
-  const std::string dir = TempDir() + "/never";
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/never";
   SimConfig c = SmallConfig();
   c.period_ms = 0;
   EXPECT_EQ(WriteFleet(c, dir, fs).code(), StatusCode::kInvalidArgument);
