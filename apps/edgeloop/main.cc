@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <functional>
+#include <nlohmann/json.hpp>
 
 #include "base/build_info.h"
 #include "base/clock.h"
@@ -57,6 +58,29 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   std::function<int(const AppContext&)> action;
+
+  // init
+  bool init_json = false;
+  CLI::App* init_cmd = app.add_subcommand("init", "Create a workspace (database and artifact store)");
+  AddHome(init_cmd, &home);
+  AddJson(init_cmd, &init_json);
+  init_cmd->footer("Commands that write (train, data import, models import) create the workspace\n"
+                   "themselves; init makes an empty one up front.\n\n"
+                   "Example:\n  edgeloop init --home /var/lib/edgeloop");
+  init_cmd->callback([&] {
+    action = [&](const AppContext& c) -> int {
+      auto opened = edgeloop::app::OpenWorkspace(c, true);
+      if (!opened.ok()) return edgeloop::app::ReportFailureTo(c.err, opened.status());
+      if (init_json) {
+        nlohmann::json doc = {{"home", opened->workspace->home()},
+                              {"database", opened->workspace->DatabasePath()}};
+        std::fprintf(c.out, "%s\n", doc.dump(2).c_str());
+      } else {
+        std::fprintf(c.out, "workspace ready at %s\n", opened->workspace->home().c_str());
+      }
+      return 0;
+    };
+  });
 
   // sim
   edgeloop::app::SimFlags sim;

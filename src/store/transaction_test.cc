@@ -59,7 +59,7 @@ TEST_F(TransactionTest, NestedBeginIsRefused) {
   EXPECT_TRUE(outer->Commit().ok());
 }
 
-TEST_F(TransactionTest, SecondWriterWaitsThenGetsUnavailable) {
+TEST_F(TransactionTest, SecondWriterIsUnavailableWhileFirstHoldsTheLock) {
   Database::Options options;
   options.busy_timeout_ms = 0;  // do not wait: the test must not sleep
   auto other = Database::Open(dir_.Join("a.db"), options);
