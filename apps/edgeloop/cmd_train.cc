@@ -34,20 +34,37 @@ int RunTrain(const AppContext& context, const TrainFlags& flags) {
       pipeline::ParseTrainJobConfig(*text, flags.config, flags.data_dir, *context.fs);
   if (!config.ok()) return Fail(context, config.status());
 
-  Result<OpenedWorkspace> opened = OpenWorkspace(context, /*create=*/true);
-  if (!opened.ok()) return Fail(context, opened.status());
+  // An existing workspace is opened for dataset lookups; a new one is made only after the
+  // input has passed every check, so bad input never leaves an empty workspace behind.
+  Result<OpenedWorkspace> opened = OpenWorkspace(context, /*create=*/false);
+  const bool have_workspace = opened.ok();
+  if (!have_workspace && opened.status().code() != StatusCode::kNotFound) {
+    return Fail(context, opened.status());
+  }
 
   ProgressLine line(context.err, *context.clock, context.progress);
   pipeline::TrainJobContext job;
-  job.workspace = opened->workspace.get();
-  job.registry = opened->registry.get();
+  if (have_workspace) {
+    job.workspace = opened->workspace.get();
+    job.registry = opened->registry.get();
+  }
   job.clock = context.clock;
   job.log = context.log;
   job.progress = [&line](const std::string& step, size_t done, size_t total) {
     line.Update("train: " + step, done, total);
   };
-  Result<pipeline::TrainJobResult> result = pipeline::RunTrainJob(*config, job);
+  Result<pipeline::PreparedTrainJobPtr> prepared =
+      pipeline::PrepareTrainJob(*config, *context.fs, job);
   line.Finish();
+  if (!prepared.ok()) return Fail(context, prepared.status());
+  if (!have_workspace) {
+    opened = OpenWorkspace(context, /*create=*/true);
+    if (!opened.ok()) return Fail(context, opened.status());
+    job.workspace = opened->workspace.get();
+    job.registry = opened->registry.get();
+  }
+  Result<pipeline::TrainJobResult> result =
+      pipeline::RecordTrainJob(*config, std::move(prepared).value(), job);
   if (!result.ok()) return Fail(context, result.status());
 
   const registry::ModelVersion& v = result->version;

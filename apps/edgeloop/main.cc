@@ -20,6 +20,7 @@
 #include "edgeloop/cmd_sim.h"
 #include "edgeloop/cmd_train.h"
 #include "edgeloop/exit_code.h"
+#include "registry/xgboost_import.h"
 #include "store/workspace.h"
 
 namespace {
@@ -118,6 +119,9 @@ int main(int argc, char** argv) {
   // data
   CLI::App* data_cmd = app.add_subcommand("data", "Import readings, events and assets into the workspace");
   data_cmd->require_subcommand(1);
+  data_cmd->footer("Examples:\n"
+                   "  edgeloop data import --name north --readings fleet/readings.csv --events fleet/events.csv\n"
+                   "  edgeloop data list --json");
   edgeloop::app::DataImportFlags data_import;
   CLI::App* import_cmd = data_cmd->add_subcommand("import", "Check and store data files as a named dataset");
   import_cmd->add_option("--name", data_import.name, "Dataset name")->required();
@@ -138,6 +142,7 @@ int main(int argc, char** argv) {
   CLI::App* data_list_cmd = data_cmd->add_subcommand("list", "List imported datasets");
   AddHome(data_list_cmd, &home);
   AddJson(data_list_cmd, &data_list.json);
+  data_list_cmd->footer("Examples:\n  edgeloop data list\n  edgeloop data list --json --home /var/lib/edgeloop");
   data_list_cmd->callback([&] {
     action = [&](const AppContext& c) { return edgeloop::app::RunDataList(c, data_list); };
   });
@@ -161,6 +166,8 @@ int main(int argc, char** argv) {
   // runs
   CLI::App* runs_cmd = app.add_subcommand("runs", "Inspect and reproduce recorded runs");
   runs_cmd->require_subcommand(1);
+  runs_cmd->footer("Examples:\n  edgeloop runs list --limit 5\n  edgeloop runs show run-3f2a9c0d1e2b\n"
+                   "  edgeloop runs reproduce run-3f2a9c0d1e2b");
   edgeloop::app::RunsListFlags runs_list;
   CLI::App* runs_list_cmd = runs_cmd->add_subcommand("list", "List runs, newest first");
   runs_list_cmd->add_option("--limit", runs_list.limit, "At most this many (0 = all)")
@@ -168,6 +175,7 @@ int main(int argc, char** argv) {
   runs_list_cmd->add_option("--status", runs_list.status, "running, finished or failed");
   AddHome(runs_list_cmd, &home);
   AddJson(runs_list_cmd, &runs_list.json);
+  runs_list_cmd->footer("Examples:\n  edgeloop runs list\n  edgeloop runs list --status failed --json");
   runs_list_cmd->callback([&] {
     action = [&](const AppContext& c) -> int {
       auto opened = edgeloop::app::OpenWorkspace(c, false);
@@ -180,6 +188,7 @@ int main(int argc, char** argv) {
   runs_show_cmd->add_option("run", runs_show.run_id, "Run id")->required();
   AddHome(runs_show_cmd, &home);
   AddJson(runs_show_cmd, &runs_show.json);
+  runs_show_cmd->footer("Examples:\n  edgeloop runs show run-3f2a9c0d1e2b\n  edgeloop runs show run-3f2a9c0d1e2b --json");
   runs_show_cmd->callback([&] {
     action = [&](const AppContext& c) -> int {
       auto opened = edgeloop::app::OpenWorkspace(c, false);
@@ -201,10 +210,14 @@ int main(int argc, char** argv) {
   // models
   CLI::App* models_cmd = app.add_subcommand("models", "The model registry: models, versions, aliases");
   models_cmd->require_subcommand(1);
+  models_cmd->footer("Examples:\n  edgeloop models list\n  edgeloop models show pump-failure@champion\n"
+                     "  edgeloop models alias pump-failure champion 2\n"
+                     "  edgeloop models import --name pump-failure --xgboost model.json");
   edgeloop::app::ModelsListFlags models_list;
   CLI::App* models_list_cmd = models_cmd->add_subcommand("list", "List models with their latest version and aliases");
   AddHome(models_list_cmd, &home);
   AddJson(models_list_cmd, &models_list.json);
+  models_list_cmd->footer("Examples:\n  edgeloop models list\n  edgeloop models list --json");
   models_list_cmd->callback([&] {
     action = [&](const AppContext& c) -> int {
       auto opened = edgeloop::app::OpenWorkspace(c, false);
@@ -255,6 +268,12 @@ int main(int argc, char** argv) {
   models_import_cmd->footer("Example:\n  edgeloop models import --name pump-failure --xgboost model.json");
   models_import_cmd->callback([&] {
     action = [&](const AppContext& c) -> int {
+      // Check the model file before a workspace is created for it.
+      auto bytes = c.fs->ReadFile(models_import.json_path);
+      if (!bytes.ok()) return edgeloop::app::ReportFailureTo(c.err, bytes.status());
+      auto info = edgeloop::registry::InspectXgboostJson(*bytes, models_import.json_path,
+                                                         models_import.feature_names);
+      if (!info.ok()) return edgeloop::app::ReportFailureTo(c.err, info.status());
       auto opened = edgeloop::app::OpenWorkspace(c, true);
       if (!opened.ok()) return edgeloop::app::ReportFailureTo(c.err, opened.status());
       models_import.threshold = import_threshold;

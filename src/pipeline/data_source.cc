@@ -30,25 +30,27 @@ DataSource DataSourceFromDir(const std::string& dir, bool with_waveforms) {
   return source;
 }
 
-Result<LoadedData> LoadData(const DataSource& source, store::Workspace& workspace,
-                            registry::Registry& registry) {
+Result<LoadedData> LoadData(const DataSource& source, FileSystem& fs, store::Workspace* workspace,
+                            registry::Registry* registry) {
   LoadedData data;
   std::string readings_path = source.readings_path;
   std::string events_path = source.events_path;
   if (!source.dataset.empty()) {
+    if (workspace == nullptr || registry == nullptr) {
+      return NotFound("dataset '" + source.dataset + "': there is no workspace to read it from");
+    }
     EL_ASSIGN_OR_RETURN(registry::Dataset readings,
-                        FindDataset(registry, source.dataset, registry::DatasetKind::kReadings));
+                        FindDataset(*registry, source.dataset, registry::DatasetKind::kReadings));
     EL_ASSIGN_OR_RETURN(registry::Dataset events,
-                        FindDataset(registry, source.dataset, registry::DatasetKind::kEvents));
-    readings_path = workspace.artifacts().PathOf(readings.digest);
-    events_path = workspace.artifacts().PathOf(events.digest);
+                        FindDataset(*registry, source.dataset, registry::DatasetKind::kEvents));
+    readings_path = workspace->artifacts().PathOf(readings.digest);
+    events_path = workspace->artifacts().PathOf(events.digest);
     data.readings_origin = "dataset " + source.dataset + " (" + readings.source_file + ")";
     data.events_origin = "dataset " + source.dataset + " (" + events.source_file + ")";
   } else {
     data.readings_origin = readings_path;
     data.events_origin = events_path;
   }
-  FileSystem& fs = workspace.fs();
   EL_ASSIGN_OR_RETURN(data.readings, io::ReadReadingsCsv(readings_path, fs));
   if (data.readings.empty()) return InvalidArgument(readings_path + ": no readings");
   EL_ASSIGN_OR_RETURN(data.events, io::ReadEventsCsv(events_path, fs));

@@ -47,8 +47,9 @@ struct LoadedData {
 // `with_waveforms`, for specs with spectral features).
 DataSource DataSourceFromDir(const std::string& dir, bool with_waveforms = false);
 
-// Reads and checks the data; NotFound when a dataset name is unknown.
-Result<LoadedData> LoadData(const DataSource& source, store::Workspace& workspace,
-                            registry::Registry& registry);
+// Reads and checks the data through `fs`. A dataset needs `workspace` and `registry` (may be
+// null otherwise); NotFound when a dataset name is unknown or there is no workspace.
+Result<LoadedData> LoadData(const DataSource& source, FileSystem& fs, store::Workspace* workspace,
+                            registry::Registry* registry);
 
 }  // namespace edgeloop::pipeline

@@ -67,8 +67,10 @@ std::string ModelKind(const training::TrainResult& trained) {
   return "xgboost:" + trained.params.objective;
 }
 
+}  // namespace
+
 // Everything computed from the inputs, before anything is written.
-struct Built {
+struct PreparedTrainJob {
   LoadedData data;
   features::FeatureTable table;
   training::TrainResult trained;
@@ -76,11 +78,18 @@ struct Built {
   double seconds_training = 0;
 };
 
-Result<Built> Build(const TrainJobConfig& config, const TrainJobContext& context) {
+void PreparedTrainJobDeleter::operator()(PreparedTrainJob* job) const { delete job; }
+
+namespace {
+
+using Built = PreparedTrainJob;
+
+Result<Built> Build(const TrainJobConfig& config, FileSystem& fs, const TrainJobContext& context) {
   Built built;
   Clock& clock = *context.clock;
   if (context.progress) context.progress("read data", 0, 1);
-  EL_ASSIGN_OR_RETURN(built.data, LoadData(config.data, *context.workspace, *context.registry));
+  EL_ASSIGN_OR_RETURN(built.data,
+                      LoadData(config.data, fs, context.workspace, context.registry));
   EL_RETURN_IF_ERROR(config.spec.ValidateAgainst(built.data.signals, config.source));
 
   int64_t t0 = clock.MonotonicNanos();
@@ -145,8 +154,22 @@ json MetricsJson(const Built& built) {
 
 }  // namespace
 
+Result<PreparedTrainJobPtr> PrepareTrainJob(const TrainJobConfig& config, FileSystem& fs,
+                                            const TrainJobContext& context) {
+  EL_ASSIGN_OR_RETURN(Built built, Build(config, fs, context));
+  return PreparedTrainJobPtr(new PreparedTrainJob(std::move(built)));
+}
+
 Result<TrainJobResult> RunTrainJob(const TrainJobConfig& config, const TrainJobContext& context) {
-  EL_ASSIGN_OR_RETURN(Built built, Build(config, context));
+  EL_ASSIGN_OR_RETURN(PreparedTrainJobPtr prepared,
+                      PrepareTrainJob(config, context.workspace->fs(), context));
+  return RecordTrainJob(config, std::move(prepared), context);
+}
+
+Result<TrainJobResult> RecordTrainJob(const TrainJobConfig& config, PreparedTrainJobPtr prepared,
+                                      const TrainJobContext& context) {
+  EL_CHECK(prepared != nullptr && context.workspace != nullptr && context.registry != nullptr);
+  const Built& built = *prepared;
   store::ArtifactStore& artifacts = context.workspace->artifacts();
   registry::Registry& registry = *context.registry;
 
@@ -159,6 +182,9 @@ Result<TrainJobResult> RunTrainJob(const TrainJobConfig& config, const TrainJobC
   EL_ASSIGN_OR_RETURN(std::string report_digest, artifacts.Put(report.dump(2)));
   EL_ASSIGN_OR_RETURN(std::string predictions_digest,
                       artifacts.Put(PredictionsCsv(built.trained.test_predictions)));
+  // The canonical spec, stored under its own digest, is what a reproduction extracts with.
+  EL_ASSIGN_OR_RETURN(std::string spec_digest, artifacts.Put(config.spec.ToYaml()));
+  EL_CHECK(spec_digest == config.spec.Digest());
 
   registry::RunSpec spec;
   spec.kind = "train";
@@ -237,11 +263,20 @@ Result<ReproduceResult> ReproduceRun(const std::string& run_id, const TrainJobCo
   if (params.is_discarded() || !params.contains("data")) {
     return DataLoss("run " + run_id + ": its recorded params do not say where its data came from");
   }
+  auto spec_input = run.inputs.find("feature_spec");
+  if (spec_input == run.inputs.end()) {
+    return DataLoss("run " + run_id + ": its record has no feature spec digest");
+  }
+  Result<std::string> spec_text = context.workspace->artifacts().Get(spec_input->second);
+  if (!spec_text.ok()) return spec_text.status().WithContext("run " + run_id + ": feature spec");
+  EL_ASSIGN_OR_RETURN(features::FeatureSpec recorded_spec,
+                      features::FeatureSpec::Parse(*spec_text, "run " + run_id + " feature spec"));
+  FileSystem& fs = context.workspace->fs();
   EL_ASSIGN_OR_RETURN(TrainJobConfig config,
-                      ParseTrainJobConfig(run.config_text, "run " + run_id + " config", "",
-                                          context.workspace->fs()));
+                      ParseTrainJobConfig(run.config_text, "run " + run_id + " config", "", fs,
+                                          &recorded_spec));
   config.data = DataSourceFromJson(params["data"]);
-  EL_ASSIGN_OR_RETURN(Built built, Build(config, context));
+  EL_ASSIGN_OR_RETURN(Built built, Build(config, fs, context));
 
   ReproduceResult result;
   result.run_id = run_id;

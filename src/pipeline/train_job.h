@@ -1,14 +1,17 @@
 // TrainJob: `edgeloop train` and `edgeloop runs reproduce` — data to registered model version.
 //
-// RunTrainJob loads and checks the data, extracts features with the one feature path, labels,
-// splits, trains and evaluates (training::Train), then records a run (config text, input
-// digests, params, seed, thread count, code and library versions, metrics, model and report
-// digests) and registers the model as the next version of its model, with lineage to the run.
-// Everything that can be wrong with the input is found before anything is written: a rejected
-// input leaves the workspace as it was.
+// PrepareTrainJob loads and checks the data, extracts features with the one feature path,
+// labels, splits, trains and evaluates (training::Train). It writes nothing, and needs a
+// workspace only when the data is an imported dataset. RecordTrainJob then stores the model,
+// report and canonical feature spec as artifacts, records a run (config text, input digests,
+// params, seed, thread count, code and library versions, metrics, model and report digests) and
+// registers the model as the next version of its model, with lineage to the run. So everything
+// that can be wrong with the input is found before anything is written: a rejected input leaves
+// the workspace as it was (or never creates it).
 //
-// ReproduceRun rebuilds a recorded run from its stored config and the same data sources, and
-// compares every input digest and the model digest with the record. It writes nothing.
+// ReproduceRun rebuilds a recorded run from its stored config, its recorded feature spec and the
+// same data sources, and compares every input digest and the model digest with the record. It
+// writes nothing.
 //
 // Errors: InvalidArgument for bad config or data (with file:line), NotFound for a missing run or
 // dataset, the registry's and artifact store's errors otherwise.
@@ -16,10 +19,12 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "base/clock.h"
+#include "base/file_system.h"
 #include "base/log.h"
 #include "base/status.h"
 #include "pipeline/train_job_config.h"
@@ -44,14 +49,30 @@ struct TrainJobResult {
 };
 
 struct TrainJobContext {
-  store::Workspace* workspace = nullptr;
-  registry::Registry* registry = nullptr;
+  store::Workspace* workspace = nullptr;   // may be null for PrepareTrainJob on files
+  registry::Registry* registry = nullptr;  // likewise
   Clock* clock = nullptr;
   Logger* log = nullptr;
   ProgressFn progress;  // may be empty
   std::string trigger = "cli";
 };
 
+// What PrepareTrainJob computed; opaque to callers, handed to RecordTrainJob.
+struct PreparedTrainJob;
+
+struct PreparedTrainJobDeleter {
+  void operator()(PreparedTrainJob* job) const;
+};
+using PreparedTrainJobPtr = std::unique_ptr<PreparedTrainJob, PreparedTrainJobDeleter>;
+
+Result<PreparedTrainJobPtr> PrepareTrainJob(const TrainJobConfig& config, FileSystem& fs,
+                                            const TrainJobContext& context);
+
+// `context` must have a workspace and a registry.
+Result<TrainJobResult> RecordTrainJob(const TrainJobConfig& config, PreparedTrainJobPtr prepared,
+                                      const TrainJobContext& context);
+
+// Both in one, for callers that already have a workspace.
 Result<TrainJobResult> RunTrainJob(const TrainJobConfig& config, const TrainJobContext& context);
 
 // One input of a reproduction: its name, the recorded and the recomputed digest.

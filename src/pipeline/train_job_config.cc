@@ -81,7 +81,8 @@ Status ParseModel(const YAML::Node& node, const std::string& source, TrainJobCon
 }
 
 Result<TrainJobConfig> ParseUnchecked(std::string text, std::string source,
-                                      const std::string& data_override_dir, FileSystem& fs) {
+                                      const std::string& data_override_dir, FileSystem& fs,
+                                      const features::FeatureSpec* recorded_spec) {
   TrainJobConfig config;
   YAML::Node root = YAML::Load(text);
   if (!root.IsMap()) {
@@ -104,7 +105,9 @@ Result<TrainJobConfig> ParseUnchecked(std::string text, std::string source,
 
   const YAML::Node features = root["features"];
   if (!features) return InvalidArgument(source + ": no features section");
-  if (features.IsMap() && features["file"]) {
+  if (recorded_spec != nullptr) {
+    config.spec = *recorded_spec;
+  } else if (features.IsMap() && features["file"]) {
     if (features.size() != 1) {
       return AtNode(source, features, "features: give either file or an inline spec, not both");
     }
@@ -143,9 +146,10 @@ Result<TrainJobConfig> ParseUnchecked(std::string text, std::string source,
 }  // namespace
 
 Result<TrainJobConfig> ParseTrainJobConfig(std::string text, std::string source,
-                                           const std::string& data_override_dir, FileSystem& fs) {
+                                           const std::string& data_override_dir, FileSystem& fs,
+                                           const features::FeatureSpec* recorded_spec) {
   try {
-    return ParseUnchecked(std::move(text), source, data_override_dir, fs);
+    return ParseUnchecked(std::move(text), source, data_override_dir, fs, recorded_spec);
   } catch (const YAML::Exception& e) {
     return InvalidArgument(source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }

@@ -33,8 +33,10 @@ struct TrainJobConfig {
 };
 
 // Parses `text`; `data_override_dir`, when not empty, replaces the `data` section (the CLI's
-// --data DIR). Feature spec files named by `features: {file: ...}` are read through `fs`.
+// --data DIR). Feature spec files named by `features: {file: ...}` are read through `fs`,
+// unless `recorded_spec` is given (a reproduction uses the spec its run recorded).
 Result<TrainJobConfig> ParseTrainJobConfig(std::string text, std::string source,
-                                           const std::string& data_override_dir, FileSystem& fs);
+                                           const std::string& data_override_dir, FileSystem& fs,
+                                           const features::FeatureSpec* recorded_spec = nullptr);
 
 }  // namespace edgeloop::pipeline

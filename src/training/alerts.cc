@@ -6,6 +6,7 @@
 #include <map>
 
 #include "base/strings.h"
+#include "training/labels.h"
 
 namespace edgeloop::training {
 namespace {
@@ -57,6 +58,11 @@ Result<std::vector<AlertEpisode>> FindAlertEpisodes(const std::vector<Prediction
     if (!std::isfinite(rows[i].score)) {
       return InvalidArgument("row " + std::to_string(i) + " of asset " + rows[i].asset +
                              ": score " + FormatDouble(rows[i].score) + " is not finite");
+    }
+    if (rows[i].time_ms < kMinEventTimeMs || rows[i].time_ms > kMaxEventTimeMs) {
+      return InvalidArgument("row " + std::to_string(i) + " of asset " + rows[i].asset + ": time " +
+                             std::to_string(rows[i].time_ms) +
+                             " ms is not a finite time (expected years 1..9999)");
     }
   }
   const auto failures = FailuresByAsset(events);

@@ -9,7 +9,8 @@
 // failure between two rows ends any open episode and restarts the smoothing and the cooldown
 // (the pump was repaired).
 //
-// Pure functions; thread-safe. InvalidArgument for a bad policy or a score that is not finite.
+// Pure functions; thread-safe. InvalidArgument for a bad policy, or a score or time that is not
+// finite (times must lie in years 1..9999, see labels.h).
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "base/time_format.h"
 
 namespace edgeloop::training {
@@ -92,6 +94,17 @@ TEST(Alerts, AssetsAreIndependent) {
 TEST(Alerts, RejectsBadPolicy) {
   EXPECT_FALSE(FindAlertEpisodes(Rows("A", {1}), 0.5, {3, 2, 0}, {}).ok());
   EXPECT_FALSE(FindAlertEpisodes(Rows("A", {1}), 0.5, {1, 1, -1}, {}).ok());
+}
+
+TEST(Alerts, RejectsRowsThatAreNotFinite) {
+  auto rows = Rows("A", {0.1, 0.2});
+  rows[1].score = std::numeric_limits<double>::quiet_NaN();
+  auto episodes = FindAlertEpisodes(rows, 0.5, {}, {});
+  ASSERT_FALSE(episodes.ok());
+  EXPECT_NE(episodes.status().message().find("row 1 of asset A"), std::string::npos);
+  rows = Rows("A", {0.1});
+  rows[0].time_ms = std::numeric_limits<int64_t>::max();
+  EXPECT_EQ(FindAlertEpisodes(rows, 0.5, {}, {}).status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/time_format.h"
+#include "training/labels.h"
 
 namespace edgeloop::training {
 namespace {
@@ -45,8 +46,9 @@ Result<MaintenanceMetrics> EvaluateMaintenance(const std::vector<Prediction>& ro
                                                const std::vector<io::Event>& events,
                                                double threshold, int64_t horizon_ms,
                                                const AlertPolicy& policy) {
-  if (horizon_ms <= 0) {
-    return InvalidArgument("horizon " + std::to_string(horizon_ms) + " ms: expected more than 0");
+  if (horizon_ms <= 0 || horizon_ms > kMaxEventTimeMs) {
+    return InvalidArgument("horizon " + std::to_string(horizon_ms) +
+                           " ms: expected more than 0 and less than 8,000 years");
   }
   EL_ASSIGN_OR_RETURN(std::vector<AlertEpisode> alerts,
                       FindAlertEpisodes(rows, threshold, policy, events));

@@ -112,7 +112,9 @@ Result<TrainResult> Train(const features::FeatureTable& table, const std::vector
   DatasetOptions options;
   options.labels = config.labels;
   options.split = config.split;
-  options.validation_fraction = config.validation_fraction;
+  // Only a chosen threshold needs validation rows; otherwise they all go to fitting.
+  const bool needs_validation = !regression && config.threshold.policy != ThresholdPolicy::kFixed;
+  options.validation_fraction = needs_validation ? config.validation_fraction : 0.0;
   options.regression = regression;
   EL_ASSIGN_OR_RETURN(Dataset d, MakeDataset(table, events, options));
   EL_RETURN_IF_ERROR(CheckTrainable(d, table, regression));

@@ -4,7 +4,8 @@
 // Train labels the rows (labels.h), splits them into train, validation and test (dataset.h),
 // fits XGBoost on the train rows, scores the validation rows to choose the threshold
 // (threshold.h, classification only), scores the test rows once and measures them (metrics.h,
-// maintenance_metrics.h, report.h).
+// maintenance_metrics.h, report.h). RUL regression and a fixed threshold need no validation
+// rows, so then validation_fraction is ignored and the whole training part fits the model.
 // The model is NOT retrained on train + validation after the threshold is chosen: the returned
 // model is exactly the one the threshold was tuned for and the one the report measures, so the
 // numbers describe what ships. (A retrained model would score differently from the model the

@@ -157,6 +157,21 @@ TEST(Trainer, FalseAlarmPolicyMeetsItsTargetOnValidation) {
   EXPECT_GT(result->threshold_choice.validation_rows, 0u);
 }
 
+TEST(Trainer, FixedThresholdFitsOnTheWholeTrainingPart) {
+  Fleet fleet = MakeFleet(4, 90, 10);
+  TrainConfig config = FastConfig();
+  config.threshold.policy = ThresholdPolicy::kFixed;
+  config.threshold.fixed_threshold = 0.4;
+  auto fixed = Train(fleet.table, fleet.events, config);
+  ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
+  EXPECT_EQ(fixed->threshold, 0.4);
+  EXPECT_EQ(fixed->report.validation_rows, 0u);
+  auto tuned = Train(fleet.table, fleet.events, FastConfig());
+  ASSERT_TRUE(tuned.ok());
+  EXPECT_GT(fixed->report.train_rows, tuned->report.train_rows);
+  EXPECT_EQ(fixed->report.test_rows, tuned->report.test_rows);  // the test part stays the same
+}
+
 TEST(Trainer, RegressionPredictsRemainingLife) {
   Fleet fleet = MakeFleet(8, 120, 6);
   TrainConfig config = FastConfig();
