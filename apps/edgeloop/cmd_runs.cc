@@ -109,12 +109,6 @@ void WriteRunFields(std::FILE* out, store::Workspace& workspace, const registry:
 
 }  // namespace
 
-int ReportFailureTo(std::FILE* err, const Status& status) {
-  if (err == stderr) return ReportFailure(status);
-  std::fprintf(err, "edgeloop: %s\n", status.message().c_str());
-  return ExitCodeFor(status);
-}
-
 std::string FormatMetric(double value) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.4g", value);

@@ -6,6 +6,8 @@
 // of fields; with json set, one JSON document with the same content goes to `out`.
 #pragma once
 
+#include "edgeloop/exit_code.h"
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -42,10 +44,6 @@ int RunsShow(store::Workspace& workspace, registry::Registry& registry, const Ru
 
 // Writes `rows` (the first is the header) as left-aligned columns separated by two spaces.
 void WriteAlignedTable(std::FILE* out, const std::vector<std::vector<std::string>>& rows);
-
-// Prints "edgeloop: <message>" on `err` and returns the exit code for `status`; on stderr this is
-// exactly ReportFailure().
-int ReportFailureTo(std::FILE* err, const Status& status);
 
 // "0.9134" for tables: four significant digits.
 std::string FormatMetric(double value);

@@ -18,11 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-int Fail(std::FILE* err, const Status& status) {
-  if (err == stderr) return ReportFailure(status);
-  std::fprintf(err, "edgeloop: %s\n", status.message().c_str());
-  return ExitCodeFor(status);
-}
+int Fail(std::FILE* err, const Status& status) { return ReportFailure(status, err); }
 
 Status FlagError(const std::string& flag, const std::string& message) {
   return InvalidArgument("sim: --" + flag + " " + message);

@@ -14,8 +14,7 @@ namespace {
 using nlohmann::json;
 
 int Fail(const AppContext& context, const Status& status) {
-  std::fprintf(context.err, "edgeloop: %s\n", status.message().c_str());
-  return ExitCodeFor(status);
+  return ReportFailure(status, context.err);
 }
 
 std::string Aliases(const registry::ModelVersion& version) {

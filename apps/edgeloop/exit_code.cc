@@ -23,8 +23,8 @@ int ExitCodeFor(const Status& status) {
   return 70;
 }
 
-int ReportFailure(const Status& status) {
-  std::fprintf(stderr, "edgeloop: %s\n", status.message().c_str());
+int ReportFailure(const Status& status, std::FILE* err) {
+  std::fprintf(err, "edgeloop: %s\n", status.message().c_str());
   return ExitCodeFor(status);
 }
 

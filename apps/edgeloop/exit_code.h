@@ -4,6 +4,8 @@
 //   7 conflict or precondition · 70 internal error
 #pragma once
 
+#include <cstdio>
+
 #include "base/status.h"
 
 namespace edgeloop::app {
@@ -13,7 +15,12 @@ constexpr int kExitCheckFailed = 1;
 
 int ExitCodeFor(const Status& status);
 
-// Prints "edgeloop: <message>" to stderr and returns the exit code for `status`.
-int ReportFailure(const Status& status);
+// Prints "edgeloop: <message>" to `err` and returns the exit code for `status`.
+int ReportFailure(const Status& status, std::FILE* err = stderr);
+
+// The same, stream first (reads better at call sites that pass a context's stream).
+inline int ReportFailureTo(std::FILE* err, const Status& status) {
+  return ReportFailure(status, err);
+}
 
 }  // namespace edgeloop::app
