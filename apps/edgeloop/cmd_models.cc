@@ -1,5 +1,7 @@
 #include "edgeloop/cmd_models.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "base/sha256.h"
@@ -54,8 +56,13 @@ void WriteVersionFields(std::FILE* out, store::Workspace& workspace,
       out, "model digest",
       v.model_digest +
           (workspace.artifacts().Has(v.model_digest) ? "" : "  (missing from the artifact store)"));
-  Field(out, "features",
-        std::to_string(v.feature_names.size()) + ": " + Join(v.feature_names, ", "));
+  // Long feature lists are cut for the terminal; --json has them all.
+  constexpr size_t kShownFeatures = 6;
+  std::vector<std::string> shown(
+      v.feature_names.begin(),
+      v.feature_names.begin() + std::min(kShownFeatures, v.feature_names.size()));
+  if (v.feature_names.size() > kShownFeatures) shown.push_back("... (all with --json)");
+  Field(out, "features", std::to_string(v.feature_names.size()) + ": " + Join(shown, ", "));
   Field(out, "threshold", v.threshold.has_value() ? FormatDouble(*v.threshold) : "-");
   Field(out, "metrics", MetricsLine(v.metrics_json));
   Field(out, "source", v.source);
