@@ -27,6 +27,12 @@ const std::vector<std::vector<std::string>> kCommands = {
     {"models", "show"},
     {"models", "alias"},
     {"models", "import"},
+    {"keys"},
+    {"keys", "generate"},
+    {"bundle"},
+    {"bundle", "build"},
+    {"bundle", "verify"},
+    {"bundle", "inspect"},
 };
 
 const std::vector<std::vector<std::string>> kLeafCommands = {
@@ -42,6 +48,10 @@ const std::vector<std::vector<std::string>> kLeafCommands = {
     {"models", "show"},
     {"models", "alias"},
     {"models", "import"},
+    {"keys", "generate"},
+    {"bundle", "build"},
+    {"bundle", "verify"},
+    {"bundle", "inspect"},
 };
 
 std::string Spelled(const std::vector<std::string>& command) {

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/random.h"
 #include "edgeloop/app_context.h"
+#include "edgeloop/cmd_bundle.h"
 #include "edgeloop/cmd_data.h"
 #include "edgeloop/cmd_models.h"
 #include "edgeloop/cmd_runs.h"
@@ -279,6 +280,67 @@ int main(int argc, char** argv) {
       models_import.threshold = import_threshold;
       return edgeloop::app::ModelsImportXgboost(*opened->workspace, *opened->registry, models_import, c.out, c.err);
     };
+  });
+
+  // keys
+  CLI::App* keys_cmd = app.add_subcommand("keys", "Bundle signing keys (ed25519)");
+  keys_cmd->require_subcommand(1);
+  keys_cmd->footer("Example:\n  edgeloop keys generate --out keys/release");
+  edgeloop::app::KeysGenerateFlags keys_generate;
+  CLI::App* keys_generate_cmd = keys_cmd->add_subcommand(
+      "generate", "Make a key pair: PATH.key (secret, mode 0600) and PATH.pub (for devices)");
+  keys_generate_cmd->add_option("--out", keys_generate.out, "Path prefix of the two files")->required();
+  AddJson(keys_generate_cmd, &keys_generate.json);
+  keys_generate_cmd->footer("Example:\n  edgeloop keys generate --out keys/release");
+  keys_generate_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunKeysGenerate(c, keys_generate); };
+  });
+
+  // bundle
+  CLI::App* bundle_cmd = app.add_subcommand("bundle", "Signed, self-verifying model bundles");
+  bundle_cmd->require_subcommand(1);
+  bundle_cmd->footer("Examples:\n  edgeloop bundle build --model pump-failure@champion --key keys/release.key -o pump.elb\n"
+                     "  edgeloop bundle verify pump.elb --trust keys/release.pub\n"
+                     "  edgeloop bundle inspect pump.elb --json");
+  edgeloop::app::BundleBuildFlags bundle_build;
+  CLI::App* bundle_build_cmd = bundle_cmd->add_subcommand(
+      "build", "Build a signed bundle from a registered model version");
+  bundle_build_cmd->add_option("--model", bundle_build.model, "NAME@ALIAS, NAME@VERSION or NAME")
+      ->required();
+  bundle_build_cmd->add_option("--key", bundle_build.key, "Secret key file (edgeloop keys generate)")
+      ->required();
+  bundle_build_cmd->add_option("-o,--output", bundle_build.output, "Bundle file to write")->required();
+  AddHome(bundle_build_cmd, &home);
+  AddJson(bundle_build_cmd, &bundle_build.json);
+  bundle_build_cmd->footer(
+      "The bundle holds manifest.json, manifest.sig, model.json, feature_spec.yaml and golden.csv;\n"
+      "it opens with `tar --zstd -xf`.\n\n"
+      "Example:\n  edgeloop bundle build --model pump-failure@champion --key keys/release.key -o pump.elb");
+  bundle_build_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunBundleBuild(c, bundle_build); };
+  });
+  edgeloop::app::BundleVerifyFlags bundle_verify;
+  CLI::App* bundle_verify_cmd = bundle_cmd->add_subcommand(
+      "verify", "Check signature, seal, every file's hash, the model and its golden outputs");
+  bundle_verify_cmd->add_option("file", bundle_verify.file, "Bundle file (.elb)")->required();
+  bundle_verify_cmd->add_option("--trust", bundle_verify.trust, "Trusted public key file (repeatable)")
+      ->required();
+  AddJson(bundle_verify_cmd, &bundle_verify.json);
+  bundle_verify_cmd->footer(
+      "Exit 0 when the bundle verifies, 4 when no trusted key signed it, 6 when any other check\n"
+      "fails (the message names the check).\n\n"
+      "Example:\n  edgeloop bundle verify pump.elb --trust keys/release.pub");
+  bundle_verify_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunBundleVerify(c, bundle_verify); };
+  });
+  edgeloop::app::BundleInspectFlags bundle_inspect;
+  CLI::App* bundle_inspect_cmd = bundle_cmd->add_subcommand(
+      "inspect", "Show a bundle's manifest (without trusting it)");
+  bundle_inspect_cmd->add_option("file", bundle_inspect.file, "Bundle file (.elb)")->required();
+  AddJson(bundle_inspect_cmd, &bundle_inspect.json);
+  bundle_inspect_cmd->footer("Example:\n  edgeloop bundle inspect pump.elb");
+  bundle_inspect_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunBundleInspect(c, bundle_inspect); };
   });
 
   try {
