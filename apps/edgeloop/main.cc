@@ -16,6 +16,7 @@
 #include "edgeloop/app_context.h"
 #include "edgeloop/cmd_bundle.h"
 #include "edgeloop/cmd_data.h"
+#include "edgeloop/cmd_eval.h"
 #include "edgeloop/cmd_models.h"
 #include "edgeloop/cmd_runs.h"
 #include "edgeloop/cmd_sim.h"
@@ -279,6 +280,52 @@ int main(int argc, char** argv) {
       if (!opened.ok()) return edgeloop::app::ReportFailureTo(c.err, opened.status());
       models_import.threshold = import_threshold;
       return edgeloop::app::ModelsImportXgboost(*opened->workspace, *opened->registry, models_import, c.out, c.err);
+    };
+  });
+
+  // eval
+  CLI::App* eval_cmd = app.add_subcommand("eval", "Evaluate on public benchmarks (C-MAPSS, SKAB)");
+  eval_cmd->require_subcommand(1);
+  eval_cmd->footer(
+      "Examples:\n"
+      "  edgeloop eval cmapss --train ../shared/data/cmapss/train_FD001.txt\n"
+      "  edgeloop eval skab-metrics --predictions ../shared/data/skab/reference/DEV_subset_reference_predictions.csv");
+  edgeloop::app::EvalCmapssFlags eval_cmapss;
+  CLI::App* eval_cmapss_cmd = eval_cmd->add_subcommand(
+      "cmapss", "Train a remaining-useful-life regressor on NASA C-MAPSS and report RMSE and the NASA score");
+  eval_cmapss_cmd->add_option("--train", eval_cmapss.train, "train_FD00x.txt")->required();
+  eval_cmapss_cmd->add_option("--test", eval_cmapss.test, "test_FD00x.txt (then --rul is required)");
+  eval_cmapss_cmd->add_option("--rul", eval_cmapss.rul, "RUL_FD00x.txt: true RUL at each test engine's last cycle");
+  eval_cmapss_cmd->add_option("--folds", eval_cmapss.folds,
+                              "Without a test set: cross-validate by whole engines in this many folds")
+      ->capture_default_str();
+  eval_cmapss_cmd->add_option("--seed", eval_cmapss.seed, "Seed for folds, truncation and XGBoost")
+      ->capture_default_str();
+  AddJson(eval_cmapss_cmd, &eval_cmapss.json);
+  eval_cmapss_cmd->footer(
+      "Without --test, engines are held out whole; each held-out engine is cut at random cycles\n"
+      "like the official test set and scored once per cut against min(RUL, 125).\n\n"
+      "Examples:\n"
+      "  edgeloop eval cmapss --train ../shared/data/cmapss/train_FD001.txt\n"
+      "  edgeloop eval cmapss --train train_FD001.txt --test test_FD001.txt --rul RUL_FD001.txt --json");
+  eval_cmapss_cmd->callback([&] {
+    action = [&](const AppContext& c) {
+      return edgeloop::app::RunEvalCmapss(eval_cmapss, *c.fs, c.out, c.err);
+    };
+  });
+  edgeloop::app::EvalSkabMetricsFlags eval_skab_metrics;
+  CLI::App* eval_skab_metrics_cmd = eval_cmd->add_subcommand(
+      "skab-metrics", "Score stored binary predictions with SKAB's metrics (F1, FAR, MAR, NAB)");
+  eval_skab_metrics_cmd->add_option("--predictions", eval_skab_metrics.predictions,
+                                    "CSV with anomaly and changepoint labels and one column per detector")
+      ->required();
+  AddJson(eval_skab_metrics_cmd, &eval_skab_metrics.json);
+  eval_skab_metrics_cmd->footer(
+      "Example:\n"
+      "  edgeloop eval skab-metrics --predictions ../shared/data/skab/reference/DEV_subset_reference_predictions.csv");
+  eval_skab_metrics_cmd->callback([&] {
+    action = [&](const AppContext& c) {
+      return edgeloop::app::RunEvalSkabMetrics(eval_skab_metrics, *c.fs, c.out, c.err);
     };
   });
 
