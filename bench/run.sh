@@ -15,3 +15,8 @@ echo "== feature extraction: block extractor vs naive two-pass reference (sample
 echo
 echo "== end to end: featurise + train, 100 assets x 90 days at 1 min"
 "$build_dir/bench/train_e2e_bench" | tee "$out/train_e2e.txt"
+
+echo
+echo "== edge scoring: compiled tree ensemble vs XGBoost's own predict (500 trees, depth 6)"
+"$build_dir/bench/scoring_bench" --benchmark_min_time=0.3 \
+  --benchmark_out="$out/scoring.json" --benchmark_out_format=json
