@@ -7,6 +7,8 @@
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "edgeloop/testing/capture.h"
 #include <nlohmann/json.hpp>
 
 #include "base/file_system.h"
@@ -17,24 +19,7 @@ namespace {
 const std::string kReference = std::string(EDGELOOP_SOURCE_DIR) +
                                "/../shared/data/skab/reference/DEV_subset_reference_predictions.csv";
 
-class Capture {
- public:
-  Capture() : file_(std::tmpfile()) {}
-  ~Capture() { std::fclose(file_); }
-  std::FILE* file() { return file_; }
-  std::string Text() {
-    std::fflush(file_);
-    std::rewind(file_);
-    std::string text;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, file_)) > 0) text.append(buf, n);
-    return text;
-  }
-
- private:
-  std::FILE* file_;
-};
+using testing::Capture;
 
 class EvalDir {
  public:

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "edgeloop/testing/capture.h"
+
 #include <nlohmann/json.hpp>
 
 #include "base/clock.h"
@@ -17,25 +19,7 @@ namespace {
 
 constexpr int64_t kStart = 1767225600000;  // 2026-01-01T00:00:00Z
 
-// Everything written to a FILE*, read back as a string.
-class Capture {
- public:
-  Capture() : file_(std::tmpfile()) {}
-  ~Capture() { std::fclose(file_); }
-  std::FILE* file() { return file_; }
-  std::string Text() {
-    std::fflush(file_);
-    std::rewind(file_);
-    std::string text;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, file_)) > 0) text.append(buf, n);
-    return text;
-  }
-
- private:
-  std::FILE* file_;
-};
+using testing::Capture;
 
 class CmdRunsTest : public ::testing::Test {
  protected:
