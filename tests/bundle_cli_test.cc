@@ -52,6 +52,9 @@ TEST_F(EdgeloopBundle, BuiltBundleVerifiesWithTheTrustedKeyAndIsDeterministic) {
   EXPECT_EQ(doc["digest"], JsonOut(built)["digest"]);
   EXPECT_EQ(doc["manifest"]["name"], "pump-failure");
   EXPECT_FALSE(doc["manifest"]["input_schema"].empty());
+  // Every feature's training distribution rides along as the drift reference.
+  EXPECT_EQ(doc["manifest"]["reference_histograms"].get<size_t>(),
+            doc["manifest"]["input_schema"].size());
 
   ASSERT_EQ(Build("b.elb").exit_code, 0);
   EXPECT_EQ(ReadText(Dir() + "/a.elb"), ReadText(Dir() + "/b.elb"));

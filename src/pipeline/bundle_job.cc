@@ -108,6 +108,26 @@ Result<BuiltBundle> BuildBundleForVersion(const std::string& model_ref,
     inputs.alert_policy.cooldown_ms =
         static_cast<int64_t>(std::llround(alert.value("cooldown_hours", 0.0) * 3'600'000.0));
   }
+  auto reference = run.inputs.find("reference");
+  if (reference != run.inputs.end()) {
+    Result<std::string> text = workspace.artifacts().Get(reference->second);
+    if (!text.ok()) return text.status().WithContext(label + ": reference histograms");
+    json doc = json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded() || !doc.contains("histograms") || !doc["histograms"].is_array()) {
+      return DataLoss(label + ": reference histograms of run " + run.id + " do not parse");
+    }
+    try {
+      for (const json& h : doc["histograms"]) {
+        bundle::ReferenceHistogram r;
+        r.feature = h.at("feature").get<std::string>();
+        r.edges = h.at("edges").get<std::vector<double>>();
+        r.counts = h.at("counts").get<std::vector<int64_t>>();
+        if (!r.counts.empty()) inputs.reference_histograms.push_back(std::move(r));
+      }
+    } catch (const json::exception& e) {
+      return DataLoss(label + ": reference histograms of run " + run.id + ": " + e.what());
+    }
+  }
   EL_ASSIGN_OR_RETURN(inputs.golden_rows,
                       GoldenRowsFromSplits(*model_json, version.feature_names.size(), kGoldenRows,
                                            SeedFrom(version.model_digest)));

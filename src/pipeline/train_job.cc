@@ -2,6 +2,8 @@
 
 #include <climits>
 #include <cstdlib>
+#include <set>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -9,6 +11,7 @@
 #include "base/sha256.h"
 #include "base/strings.h"
 #include "base/time_format.h"
+#include "drift/reference_histogram.h"
 #include "features/window_extractor.h"
 #include "pipeline/data_source.h"
 #include "training/dataset.h"
@@ -144,6 +147,32 @@ json ParamsJson(const TrainJobConfig& config, const Built& built) {
   return params;
 }
 
+constexpr int kReferenceBins = 10;
+
+// The training distribution of every feature (rows outside the test set), for drift: the
+// reference devices count their windows into, shipped in bundles.
+json ReferenceJson(const Built& built) {
+  std::set<std::pair<std::string, int64_t>> test_rows;
+  for (const training::Prediction& p : built.trained.test_predictions) {
+    test_rows.insert({p.asset, p.time_ms});
+  }
+  const features::FeatureTable& table = built.table;
+  std::vector<size_t> rows;
+  for (size_t r = 0; r < table.rows(); ++r) {
+    if (!test_rows.count({table.asset[r], table.window_end_ms[r]})) rows.push_back(r);
+  }
+  json out = json::array();
+  std::vector<double> values(rows.size());
+  for (size_t c = 0; c < table.cols(); ++c) {
+    for (size_t i = 0; i < rows.size(); ++i) values[i] = table.at(rows[i], c);
+    drift::ReferenceHistogram h =
+        drift::BuildReferenceHistogram(table.columns[c], values, kReferenceBins);
+    out.push_back({{"feature", h.feature}, {"edges", h.edges}, {"counts", h.counts},
+                   {"missing", h.missing}});
+  }
+  return json{{"rows", rows.size()}, {"histograms", out}};
+}
+
 json MetricsJson(const Built& built) {
   json metrics = training::ToJson(built.trained.report);
   metrics["feature_rows"] = built.table.rows();
@@ -182,6 +211,7 @@ Result<TrainJobResult> RecordTrainJob(const TrainJobConfig& config, PreparedTrai
   EL_ASSIGN_OR_RETURN(std::string report_digest, artifacts.Put(report.dump(2)));
   EL_ASSIGN_OR_RETURN(std::string predictions_digest,
                       artifacts.Put(PredictionsCsv(built.trained.test_predictions)));
+  EL_ASSIGN_OR_RETURN(std::string reference_digest, artifacts.Put(ReferenceJson(built).dump()));
   // The canonical spec, stored under its own digest, is what a reproduction extracts with.
   EL_ASSIGN_OR_RETURN(std::string spec_digest, artifacts.Put(config.spec.ToYaml()));
   EL_CHECK(spec_digest == config.spec.Digest());
@@ -196,7 +226,8 @@ Result<TrainJobResult> RecordTrainJob(const TrainJobConfig& config, PreparedTrai
                  {"events", built.data.events_digest},
                  {"feature_spec", config.spec.Digest()},
                  {"dataset", built.trained.dataset_digest},
-                 {"predictions", predictions_digest}});
+                 {"predictions", predictions_digest},
+                 {"reference", reference_digest}});
   spec.params_json = ParamsJson(config, built).dump();
   spec.seed = built.trained.params.seed;
   spec.nthread = built.trained.params.nthread;
@@ -292,6 +323,7 @@ Result<ReproduceResult> ReproduceRun(const std::string& run_id, const TrainJobCo
   compare("feature_spec", config.spec.Digest());
   compare("dataset", built.trained.dataset_digest);
   compare("predictions", Sha256Hex(PredictionsCsv(built.trained.test_predictions)));
+  if (run.inputs.count("reference")) compare("reference", Sha256Hex(ReferenceJson(built).dump()));
   // Per asset, so a changed reading is traced to its asset.
   if (params.contains("asset_digests") && params["asset_digests"].is_object()) {
     std::map<std::string, std::string> recorded =
