@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "edgeloop/testing/capture.h"
+
 #include <nlohmann/json.hpp>
 
 #include "base/clock.h"
@@ -15,27 +17,7 @@
 namespace edgeloop::app {
 namespace {
 
-class Capture {
- public:
-  Capture() : file_(std::tmpfile()) {}
-  ~Capture() { std::fclose(file_); }
-  std::FILE* file() { return file_; }
-  std::string Text() {
-    std::fflush(file_);
-    std::rewind(file_);
-    std::string text;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, file_)) > 0) text.append(buf, n);
-    // Start the next read after what was read here.
-    std::fclose(file_);
-    file_ = std::tmpfile();
-    return text;
-  }
-
- private:
-  std::FILE* file_;
-};
+using testing::Capture;
 
 std::string ModelJson(const std::string& feature_names) {
   return R"({"learner": {"feature_names": )" + feature_names +
@@ -82,11 +64,11 @@ class CmdModelsTest : public ::testing::Test {
 };
 
 TEST_F(CmdModelsTest, ImportRegistersVersions) {
-  ASSERT_EQ(Import("named.json"), kExitOk) << err_.Text();
-  EXPECT_NE(out_.Text().find("registered pump-flow@1: xgboost:reg:squarederror, 2 features"),
+  ASSERT_EQ(Import("named.json"), kExitOk) << err_.TakeText();
+  EXPECT_NE(out_.TakeText().find("registered pump-flow@1: xgboost:reg:squarederror, 2 features"),
             std::string::npos);
-  ASSERT_EQ(Import("unnamed.json", {"a,b"}, /*json=*/true), kExitOk) << err_.Text();
-  nlohmann::json doc = nlohmann::json::parse(out_.Text());
+  ASSERT_EQ(Import("unnamed.json", {"a,b"}, /*json=*/true), kExitOk) << err_.TakeText();
+  nlohmann::json doc = nlohmann::json::parse(out_.TakeText());
   EXPECT_EQ(doc["version"], 2);
   EXPECT_EQ(doc["feature_names"], nlohmann::json::array({"a", "b"}));
   EXPECT_EQ(doc["source"], "imported from " + dir_.Join("unnamed.json"));
@@ -95,9 +77,9 @@ TEST_F(CmdModelsTest, ImportRegistersVersions) {
 
 TEST_F(CmdModelsTest, ImportErrorsMapToExitCodes) {
   EXPECT_EQ(Import("unnamed.json"), 2);
-  EXPECT_NE(err_.Text().find("no feature names"), std::string::npos);
+  EXPECT_NE(err_.TakeText().find("no feature names"), std::string::npos);
   EXPECT_EQ(Import("named.json", {"a", "b", "c"}), 2);
-  EXPECT_NE(err_.Text().find("3 feature names were given but the model has 2"), std::string::npos);
+  EXPECT_NE(err_.TakeText().find("3 feature names were given but the model has 2"), std::string::npos);
   EXPECT_EQ(Import("missing.json"), 3);
   EXPECT_EQ(registry_->GetModel("pump-flow").status().code(), StatusCode::kNotFound);
 }
@@ -105,20 +87,20 @@ TEST_F(CmdModelsTest, ImportErrorsMapToExitCodes) {
 TEST_F(CmdModelsTest, AliasMovesAndShowResolves) {
   ASSERT_EQ(Import("named.json"), kExitOk);
   ASSERT_EQ(Import("named.json"), kExitOk);
-  out_.Text();
+  out_.TakeText();
   ModelsAliasFlags alias{"pump-flow", "champion", 1, false, false};
   ASSERT_EQ(ModelsAlias(*workspace_, *registry_, alias, out_.file(), err_.file()), kExitOk);
-  EXPECT_EQ(out_.Text(), "pump-flow@champion -> version 1 (new alias)\n");
+  EXPECT_EQ(out_.TakeText(), "pump-flow@champion -> version 1 (new alias)\n");
   alias.version = 2;
   ASSERT_EQ(ModelsAlias(*workspace_, *registry_, alias, out_.file(), err_.file()), kExitOk);
-  EXPECT_EQ(out_.Text(), "pump-flow@champion -> version 2 (was version 1)\n");
+  EXPECT_EQ(out_.TakeText(), "pump-flow@champion -> version 2 (was version 1)\n");
   alias.version = 9;
   EXPECT_EQ(ModelsAlias(*workspace_, *registry_, alias, out_.file(), err_.file()), 3);
-  EXPECT_NE(err_.Text().find("has no version 9"), std::string::npos);
+  EXPECT_NE(err_.TakeText().find("has no version 9"), std::string::npos);
 
   ModelsShowFlags show{"pump-flow@champion", false};
   ASSERT_EQ(ModelsShow(*workspace_, *registry_, show, out_.file(), err_.file()), kExitOk);
-  std::string text = out_.Text();
+  std::string text = out_.TakeText();
   EXPECT_NE(text.find("version            2"), std::string::npos) << text;
   EXPECT_NE(text.find("aliases            champion"), std::string::npos) << text;
   EXPECT_NE(text.find("features           2: flow, temp"), std::string::npos) << text;
@@ -128,7 +110,7 @@ TEST_F(CmdModelsTest, AliasMovesAndShowResolves) {
   show.ref = "pump-flow";
   show.json = true;
   ASSERT_EQ(ModelsShow(*workspace_, *registry_, show, out_.file(), err_.file()), kExitOk);
-  nlohmann::json doc = nlohmann::json::parse(out_.Text());
+  nlohmann::json doc = nlohmann::json::parse(out_.TakeText());
   EXPECT_EQ(doc["version"]["version"], 2);
   EXPECT_EQ(doc["versions"].size(), 2u);
   EXPECT_EQ(doc["model"]["aliases"]["champion"], 2);
@@ -136,24 +118,24 @@ TEST_F(CmdModelsTest, AliasMovesAndShowResolves) {
 
   alias.remove = true;
   ASSERT_EQ(ModelsAlias(*workspace_, *registry_, alias, out_.file(), err_.file()), kExitOk);
-  EXPECT_EQ(out_.Text(), "removed pump-flow@champion (it pointed at version 2)\n");
+  EXPECT_EQ(out_.TakeText(), "removed pump-flow@champion (it pointed at version 2)\n");
   EXPECT_EQ(ModelsAlias(*workspace_, *registry_, alias, out_.file(), err_.file()), 3);
 }
 
 TEST_F(CmdModelsTest, ListShowsModels) {
   ModelsListFlags flags;
   ASSERT_EQ(ModelsList(*workspace_, *registry_, flags, out_.file(), err_.file()), kExitOk);
-  EXPECT_EQ(out_.Text(), "no models\n");
+  EXPECT_EQ(out_.TakeText(), "no models\n");
   ASSERT_EQ(Import("named.json"), kExitOk);
   ASSERT_TRUE(registry_->SetAlias("pump-flow", "champion", 1).ok());
-  out_.Text();
+  out_.TakeText();
   ASSERT_EQ(ModelsList(*workspace_, *registry_, flags, out_.file(), err_.file()), kExitOk);
-  const std::string text = out_.Text();
+  const std::string text = out_.TakeText();
   EXPECT_NE(text.find("NAME       LATEST  ALIASES"), std::string::npos) << text;
   EXPECT_NE(text.find("pump-flow  1       champion=1"), std::string::npos) << text;
   flags.json = true;
   ASSERT_EQ(ModelsList(*workspace_, *registry_, flags, out_.file(), err_.file()), kExitOk);
-  nlohmann::json doc = nlohmann::json::parse(out_.Text());
+  nlohmann::json doc = nlohmann::json::parse(out_.TakeText());
   EXPECT_EQ(doc["models"][0]["name"], "pump-flow");
 }
 

@@ -1,4 +1,5 @@
-// Capture: a FILE* for command tests; Text() returns everything written to it so far.
+// Capture: a FILE* for command tests; Text() returns everything written to it so far, and
+// TakeText() returns it and starts afresh, for tests that run several commands in a row.
 #pragma once
 
 #include <cstdio>
@@ -21,6 +22,13 @@ class Capture {
     char buf[4096];
     size_t n;
     while ((n = std::fread(buf, 1, sizeof buf, file_)) > 0) text.append(buf, n);
+    return text;
+  }
+
+  std::string TakeText() {
+    std::string text = Text();
+    std::fclose(file_);
+    file_ = std::tmpfile();
     return text;
   }
 
