@@ -7,7 +7,7 @@
 #include "bundle/bundle_seal.h"
 #include "bundle/golden.h"
 #include "bundle/manifest_signature.h"
-#include "models/tree_ensemble.h"
+#include "models/scorer_loader.h"
 
 namespace edgeloop::bundle {
 namespace {
@@ -19,9 +19,9 @@ FileDigest DigestOf(const std::string& bytes) { return FileDigest{Sha256Hex(byte
 Result<BundleContents> PrepareBundle(const BundleInputs& inputs) {
   const std::string what =
       "bundle of " + inputs.model_name + " v" + std::to_string(inputs.model_version);
-  Result<std::unique_ptr<models::TreeEnsembleScorer>> scorer =
-      models::TreeEnsembleScorer::FromXgboostJson(inputs.model_json);
-  if (!scorer.ok()) return scorer.status().WithContext(what + ": model.json");
+  Result<std::unique_ptr<models::Scorer>> scorer =
+      models::LoadScorer(inputs.model_kind, inputs.model_json);
+  if (!scorer.ok()) return scorer.status().WithContext(what + ": " + std::string(kModelFile));
   if ((*scorer)->num_features() != inputs.feature_names.size()) {
     return InvalidArgument(what + ": the model takes " + std::to_string((*scorer)->num_features()) +
                            " features, but " + std::to_string(inputs.feature_names.size()) +

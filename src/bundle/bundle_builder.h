@@ -1,7 +1,7 @@
 // BuildBundle: turns a model and everything a device needs to run it into a signed bundle file.
 //
 // From plain inputs (the caller looks the model version up in the registry): it compiles the
-// model to check it, scores the golden rows with TreeEnsembleScorer, writes model.json,
+// model to check it (models::LoadScorer for its kind), scores the golden rows, writes model.json,
 // feature_spec.yaml (canonical text), golden.csv and manifest.json (with the sha256 and size of
 // every file), signs the manifest bytes into manifest.sig, packs everything (bundle_writer.h)
 // and seals the compressed bytes with the same key (bundle_seal.h).
@@ -27,7 +27,8 @@ namespace edgeloop::bundle {
 struct BundleInputs {
   std::string model_name;
   int64_t model_version = 0;
-  std::string model_json;                  // XGBoost JSON model bytes
+  std::string model_kind = "tree_ensemble";  // a models::ScorerKinds() kind
+  std::string model_json;                    // the model file's bytes (XGBoost JSON for trees)
   std::vector<std::string> feature_names;  // the model's input columns, in row order
   features::FeatureSpec feature_spec;
   double threshold = 0.5;

@@ -6,6 +6,7 @@
 #include "bundle/bundle_seal.h"
 #include "bundle/golden.h"
 #include "bundle/manifest_signature.h"
+#include "models/scorer_loader.h"
 
 namespace edgeloop::bundle {
 namespace {
@@ -98,26 +99,20 @@ Result<features::FeatureSpec> CheckFeatureSpec(const Checker& c, const Manifest&
   return spec;
 }
 
-Result<std::shared_ptr<const models::TreeEnsembleScorer>> CheckModel(const Checker& c,
-                                                                     const Manifest& m,
-                                                                     const BundleFiles& files) {
-  if (m.model_kind != models::TreeEnsembleScorer::kKind) {
-    return c.Fail("model kind '" + m.model_kind + "' is not supported (expected " +
-                  std::string(models::TreeEnsembleScorer::kKind) + ")");
-  }
-  const std::string& model_json = files.at(m.model_file);
-  if (Sha256Hex(model_json) != m.lineage.model_digest) {
+Result<std::shared_ptr<const models::Scorer>> CheckModel(const Checker& c, const Manifest& m,
+                                                         const BundleFiles& files) {
+  const std::string& model_bytes = files.at(m.model_file);
+  if (Sha256Hex(model_bytes) != m.lineage.model_digest) {
     return c.Fail("model digest does not match lineage.model_digest " +
                   ShortDigest(m.lineage.model_digest));
   }
-  Result<std::unique_ptr<models::TreeEnsembleScorer>> scorer =
-      models::TreeEnsembleScorer::FromXgboostJson(model_json);
-  if (!scorer.ok()) return c.Wrap(scorer.status(), "model does not parse");
+  Result<std::unique_ptr<models::Scorer>> scorer = models::LoadScorer(m.model_kind, model_bytes);
+  if (!scorer.ok()) return c.Wrap(scorer.status(), "model does not load");
   if ((*scorer)->num_features() != m.input_schema.size()) {
     return c.Fail("model takes " + std::to_string((*scorer)->num_features()) +
                   " features, the input schema has " + std::to_string(m.input_schema.size()));
   }
-  return std::shared_ptr<const models::TreeEnsembleScorer>(std::move(*scorer));
+  return std::shared_ptr<const models::Scorer>(std::move(*scorer));
 }
 
 Status CheckGolden(const Checker& c, const Manifest& m, const BundleFiles& files,

@@ -6,7 +6,7 @@
 // verifies with the same key (so no byte of the file changed); manifest.json parses and
 // validates; every file the manifest lists is present with its sha256 and size and no other
 // file is; the feature spec file matches the manifest's text and digest and parses to the same
-// digest; the model parses as a tree ensemble whose width is the input schema's and whose
+// digest; the model loads as its manifest kind (models::LoadScorer) with a width is the input schema's and whose
 // sha256 is the lineage's model digest; the golden rows reproduce within 1e-6. Every message
 // starts "bundle <short digest>: " (the sha256 of the whole bundle file) and names the check.
 //
@@ -25,7 +25,7 @@
 #include "bundle/manifest.h"
 #include "bundle/signing_key.h"
 #include "features/feature_spec.h"
-#include "models/tree_ensemble.h"
+#include "models/scorer.h"
 
 namespace edgeloop::bundle {
 
@@ -35,7 +35,7 @@ struct VerifiedBundle {
   Manifest manifest;
   BundleFiles files;  // every entry, manifest.json and manifest.sig included
   features::FeatureSpec feature_spec;
-  std::shared_ptr<const models::TreeEnsembleScorer> scorer;
+  std::shared_ptr<const models::Scorer> scorer;  // built by models::LoadScorer
 };
 
 Result<VerifiedBundle> VerifyBundle(std::string_view bytes, const std::vector<PublicKey>& trusted,
