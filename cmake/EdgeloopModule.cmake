@@ -26,6 +26,10 @@ set(EL_ALLOWED_SAME_TIER_registry store)
 set(EL_ALLOWED_SAME_TIER_rollout store registry)
 set(EL_ALLOWED_SAME_TIER_pipeline store registry rollout)
 
+# The edge agent's whole link closure is fixed (it never links training, registry, rollout or
+# server code): configure fails when a dependency would pull anything else in.
+set(EL_ALLOWED_CLOSURE_agent agent base features models drift bundle api net io)
+
 function(el_module name)
   cmake_parse_arguments(EL "" "" "DEPS;LIBS;TEST_LIBS" ${ARGN})
   if(NOT DEFINED EL_TIER_${name})
@@ -48,6 +52,14 @@ function(el_module name)
     list(APPEND closure ${dep} ${dep_closure})
   endforeach()
   list(REMOVE_DUPLICATES closure)
+  if(DEFINED EL_ALLOWED_CLOSURE_${name})
+    foreach(m ${closure})
+      if(NOT m IN_LIST EL_ALLOWED_CLOSURE_${name})
+        message(FATAL_ERROR "module '${name}' may not link '${m}': its closure is limited to "
+                            "${EL_ALLOWED_CLOSURE_${name}} (see ARCHITECTURE.md)")
+      endif()
+    endforeach()
+  endif()
   set_property(GLOBAL PROPERTY EL_CLOSURE_${name} ${closure})
 
   file(GLOB srcs CONFIGURE_DEPENDS

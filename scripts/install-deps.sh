@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkgconf make ccache git
+  libmodbus-dev libmosquitto-dev mosquitto mosquitto-clients
   libxgboost-dev xgboost
   nlohmann-json3-dev libcpp-httplib-dev libssl-dev
   libsqlite3-dev sqlite3

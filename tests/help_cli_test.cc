@@ -14,6 +14,7 @@ const std::vector<std::vector<std::string>> kCommands = {
     {},
     {"init"},
     {"sim"},
+    {"sim", "serve"},
     {"data"},
     {"data", "import"},
     {"data", "list"},
@@ -29,6 +30,7 @@ const std::vector<std::vector<std::string>> kCommands = {
     {"models", "import"},
     {"eval"},
     {"eval", "cmapss"},
+    {"eval", "skab"},
     {"eval", "skab-metrics"},
     {"keys"},
     {"keys", "generate"},
@@ -36,11 +38,16 @@ const std::vector<std::vector<std::string>> kCommands = {
     {"bundle", "build"},
     {"bundle", "verify"},
     {"bundle", "inspect"},
+    {"bundle", "validate"},
+    {"score"},
+    {"bench"},
+    {"bench", "scoring"},
 };
 
 const std::vector<std::vector<std::string>> kLeafCommands = {
     {"init"},
     {"sim"},
+    {"sim", "serve"},
     {"data", "import"},
     {"data", "list"},
     {"train"},
@@ -52,11 +59,15 @@ const std::vector<std::vector<std::string>> kLeafCommands = {
     {"models", "alias"},
     {"models", "import"},
     {"eval", "cmapss"},
+    {"eval", "skab"},
     {"eval", "skab-metrics"},
     {"keys", "generate"},
     {"bundle", "build"},
     {"bundle", "verify"},
     {"bundle", "inspect"},
+    {"bundle", "validate"},
+    {"score"},
+    {"bench", "scoring"},
 };
 
 std::string Spelled(const std::vector<std::string>& command) {

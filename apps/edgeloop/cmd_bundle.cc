@@ -10,6 +10,7 @@
 #include "bundle/key_file.h"
 #include "bundle/manifest.h"
 #include "bundle/signing_key.h"
+#include "bundle/validation.h"
 #include "bundle/verifier.h"
 #include "edgeloop/exit_code.h"
 #include "pipeline/bundle_job.h"
@@ -151,6 +152,93 @@ int RunBundleVerify(const AppContext& context, const BundleVerifyFlags& flags) {
                             "sha256 matches; golden outputs reproduce\n",
                verified->signer_key_id.c_str());
   PrintManifest(context.out, verified->manifest);
+  return kExitOk;
+}
+
+namespace {
+
+Result<std::vector<bundle::PublicKey>> LoadTrustedKeys(FileSystem& fs,
+                                                       const std::vector<std::string>& paths) {
+  if (paths.empty()) {
+    return InvalidArgument("--trust PUBKEY is required (a bundle is only as good as the key "
+                           "that signed it)");
+  }
+  std::vector<bundle::PublicKey> trusted;
+  for (const std::string& path : paths) {
+    EL_ASSIGN_OR_RETURN(bundle::PublicKey key, bundle::LoadPublicKey(fs, path));
+    trusted.push_back(std::move(key));
+  }
+  return trusted;
+}
+
+// Records the report against the manifest's model version; the reason when it cannot.
+Status RecordReport(const AppContext& context, const bundle::ValidationReport& report) {
+  if (!report.verified) return FailedPrecondition("the bundle did not verify");
+  EL_ASSIGN_OR_RETURN(OpenedWorkspace opened, OpenWorkspace(context, /*create=*/false));
+  Result<registry::ValidationRecord> recorded = opened.registry->RecordValidation(
+      report.model, static_cast<int>(report.version), report.bundle_digest, report.passed,
+      report.ToJson(), context.clock->NowMillis());
+  return recorded.ok() ? Status::Ok() : recorded.status();
+}
+
+}  // namespace
+
+int RunBundleValidate(const AppContext& context, const BundleValidateFlags& flags) {
+  Result<std::vector<bundle::PublicKey>> trusted = LoadTrustedKeys(*context.fs, flags.trust);
+  if (!trusted.ok()) return ReportFailure(trusted.status(), context.err);
+  bundle::ValidationGates gates;
+  if (!flags.gates.empty()) {
+    Result<std::string> text = context.fs->ReadFile(flags.gates);
+    if (!text.ok()) return ReportFailure(text.status(), context.err);
+    Result<bundle::ValidationGates> parsed = bundle::ParseValidationGates(*text, flags.gates);
+    if (!parsed.ok()) return ReportFailure(parsed.status(), context.err);
+    gates = *parsed;
+  }
+  if (flags.latency_iterations < 1) {
+    return ReportFailure(InvalidArgument("--iterations must be at least 1"), context.err);
+  }
+  Result<std::string> bytes = context.fs->ReadFile(flags.file);
+  if (!bytes.ok()) return ReportFailure(bytes.status(), context.err);
+  bundle::ValidationOptions options;
+  options.latency_iterations = flags.latency_iterations;
+  Result<bundle::ValidationReport> report =
+      bundle::ValidateBundle(*bytes, *trusted, gates, *context.clock, options);
+  if (!report.ok()) return ReportFailure(report.status().WithContext(flags.file), context.err);
+
+  if (flags.json) {
+    std::fprintf(context.out, "%s\n", report->ToJson().c_str());
+  } else {
+    std::fprintf(context.out, "%s", bundle::RenderReport(*report).c_str());
+  }
+  if (!flags.no_record && report->verified) {
+    Status recorded = RecordReport(context, *report);
+    const std::string target =
+        report->model + " version " + std::to_string(report->version);
+    if (recorded.ok()) {
+      std::fprintf(context.err, "recorded the report against %s\n", target.c_str());
+    } else {
+      std::fprintf(context.err, "did not record the report against %s: %s\n", target.c_str(),
+                   recorded.message().c_str());
+    }
+  }
+  if (!report->verified) {
+    // Exit 4 only when no trusted key signed the manifest; a broken seal under a trusted
+    // signature means changed bytes, which is corruption (exit 6) like every other check.
+    const Status& failure = report->verification;
+    const bool untrusted = failure.code() == StatusCode::kPermissionDenied &&
+                           StartsWith(report->failed_check, "manifest signature");
+    const Status shown = untrusted ? failure : DataLoss(failure.message());
+    return ReportFailure(shown.WithContext(flags.file), context.err);
+  }
+  if (!report->passed) {
+    std::vector<std::string> failed;
+    for (const bundle::GateResult& g : report->gates) {
+      if (!g.passed) failed.push_back(g.name);
+    }
+    std::fprintf(context.err, "edgeloop: %s: gate failed: %s\n", flags.file.c_str(),
+                 Join(failed, ", ").c_str());
+    return kExitCheckFailed;
+  }
   return kExitOk;
 }
 

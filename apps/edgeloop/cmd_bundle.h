@@ -1,4 +1,4 @@
-// `edgeloop keys generate`, `edgeloop bundle verify` and `edgeloop bundle inspect`.
+// `edgeloop keys generate`, `edgeloop bundle build|verify|inspect|validate`.
 #pragma once
 
 #include <string>
@@ -41,5 +41,20 @@ struct BundleInspectFlags {
 
 // Shows the manifest without trusting it (say so); `bundle verify` is the check.
 int RunBundleInspect(const AppContext& context, const BundleInspectFlags& flags);
+
+struct BundleValidateFlags {
+  std::string file;
+  std::vector<std::string> trust;  // public key files
+  std::string gates;               // gates YAML file; "" = the documented defaults
+  bool json = false;               // print the report as JSON
+  bool no_record = false;          // do not record the report in the workspace registry
+  int latency_iterations = 200;    // passes over the golden rows when timing Score
+};
+
+// Verifies and profiles the bundle on this machine and checks it against the gates; records the
+// report against the manifest's model version when the workspace has it (otherwise says so).
+// Exit 0 when every gate passes; 1 when a gate failed; 4 when no trusted key signed it; 6 for
+// any other failed verification; 2 for a bad gates file or flags.
+int RunBundleValidate(const AppContext& context, const BundleValidateFlags& flags);
 
 }  // namespace edgeloop::app

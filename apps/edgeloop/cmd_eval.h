@@ -1,4 +1,5 @@
-// `edgeloop eval cmapss` and `edgeloop eval skab-metrics`: benchmark evaluations on public data.
+// `edgeloop eval cmapss`, `edgeloop eval skab` and `edgeloop eval skab-metrics`: benchmark
+// evaluations on public data.
 //
 // Each command takes its parsed flags, the FileSystem to read through and the streams to write
 // to, and returns the process exit code (errors are printed as "edgeloop: <message>" on `err` and
@@ -35,5 +36,16 @@ struct EvalSkabMetricsFlags {
 // SKAB outlier metrics (F1, FAR, MAR) and NAB scores per detector column of a predictions file.
 int RunEvalSkabMetrics(const EvalSkabMetricsFlags& flags, FileSystem& fs, std::FILE* out,
                        std::FILE* err);
+
+struct EvalSkabFlags {
+  std::string data;    // a folder in SKAB's layout (<folder>/<n>.csv)
+  std::string config;  // optional YAML (examples/skab.yaml layout); built-in defaults without it
+  std::string model;   // optional model kind overriding the config: pca | isolation_forest
+  bool json = false;
+};
+
+// SKAB's official protocol with edgeloop's anomaly models (see pipeline/skab_eval.h): F1, FAR,
+// MAR and the three NAB scores per folder and overall, beside the published leaderboard.
+int RunEvalSkab(const EvalSkabFlags& flags, FileSystem& fs, std::FILE* out, std::FILE* err);
 
 }  // namespace edgeloop::app

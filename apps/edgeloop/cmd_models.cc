@@ -87,6 +87,31 @@ void WriteLineage(std::FILE* out, const std::optional<registry::Run>& run) {
   }
 }
 
+// `bundle validate` runs recorded for the version, newest first.
+json ValidationsJson(const std::vector<registry::ValidationRecord>& records) {
+  json list = json::array();
+  for (const registry::ValidationRecord& r : records) {
+    json report = json::parse(r.report_json, nullptr, /*allow_exceptions=*/false);
+    list.push_back({{"id", r.id}, {"bundle_digest", r.bundle_digest}, {"passed", r.passed},
+                    {"report_digest", r.report_digest}, {"created", FormatTimestamp(r.created_ms)},
+                    {"report", report.is_discarded() ? json(nullptr) : report}});
+  }
+  return list;
+}
+
+void WriteValidations(std::FILE* out, const std::vector<registry::ValidationRecord>& records) {
+  if (records.empty()) {
+    Field(out, "validations", "- (run `edgeloop bundle validate`)");
+    return;
+  }
+  std::fprintf(out, "validations\n");
+  for (const registry::ValidationRecord& r : records) {
+    std::fprintf(out, "  %s  %-6s bundle %s  report %s\n", FormatTimestamp(r.created_ms).c_str(),
+                 r.passed ? "passed" : "FAILED", ShortDigest(r.bundle_digest).c_str(),
+                 ShortDigest(r.report_digest).c_str());
+  }
+}
+
 std::vector<std::string> SplitFeatureNames(const std::vector<std::string>& given) {
   std::vector<std::string> names;
   for (const std::string& entry : given) {
@@ -143,6 +168,9 @@ int ModelsShow(store::Workspace& workspace, registry::Registry& registry,
   }
   const registry::ModelVersion& v = lineage->version;
   const bool artifact_present = workspace.artifacts().Has(v.model_digest);
+  Result<std::vector<registry::ValidationRecord>> validations =
+      registry.ListValidations(v.model, v.version);
+  if (!validations.ok()) return ReportFailureTo(err, validations.status());
 
   if (flags.json) {
     json doc = json::object();
@@ -150,6 +178,7 @@ int ModelsShow(store::Workspace& workspace, registry::Registry& registry,
     doc["version"] = registry::ModelVersionToJson(v);
     doc["model_artifact_present"] = artifact_present;
     doc["run"] = lineage->run.has_value() ? registry::RunToJson(*lineage->run) : json(nullptr);
+    doc["validations"] = ValidationsJson(*validations);
     if (whole_model) {
       json list = json::array();
       for (const registry::ModelVersion& each : versions) {
@@ -164,6 +193,7 @@ int ModelsShow(store::Workspace& workspace, registry::Registry& registry,
   if (!model->description.empty()) Field(out, "description", model->description);
   WriteVersionFields(out, workspace, v);
   WriteLineage(out, lineage->run);
+  WriteValidations(out, *validations);
   if (whole_model) {
     std::fprintf(out, "versions\n");
     std::vector<std::vector<std::string>> rows = {

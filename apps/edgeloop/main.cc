@@ -14,12 +14,15 @@
 #include "base/log.h"
 #include "base/random.h"
 #include "edgeloop/app_context.h"
+#include "edgeloop/cmd_bench.h"
 #include "edgeloop/cmd_bundle.h"
 #include "edgeloop/cmd_data.h"
 #include "edgeloop/cmd_eval.h"
 #include "edgeloop/cmd_models.h"
 #include "edgeloop/cmd_runs.h"
+#include "edgeloop/cmd_score.h"
 #include "edgeloop/cmd_sim.h"
+#include "edgeloop/cmd_sim_serve.h"
 #include "edgeloop/cmd_train.h"
 #include "edgeloop/exit_code.h"
 #include "registry/xgboost_import.h"
@@ -93,7 +96,7 @@ int main(int argc, char** argv) {
   sim_cmd->add_option("--period", sim.period, "Sample period (e.g. 1m, 10m)")->capture_default_str();
   sim_cmd->add_option("--seed", sim.seed, "Seed; the same seed gives the same fleet")
       ->capture_default_str();
-  sim_cmd->add_option("--out", sim.out, "Output folder")->required();
+  sim_cmd->add_option("--out", sim.out, "Output folder (required unless serving)");
   sim_cmd->add_option("--schedule", sim.schedule_file,
                       "YAML file of regime changes, sensor faults and forced failures");
   sim_cmd->add_option("--start", sim.start, "First timestamp (UTC)")->capture_default_str();
@@ -110,8 +113,39 @@ int main(int argc, char** argv) {
       "  edgeloop sim --assets 20 --days 90 --seed 7 --out fleet\n"
       "  edgeloop sim --assets 5 --days 30 --period 1m --raw-khz 12 --out fleet-raw\n"
       "  edgeloop sim --out drift --schedule examples/schedule.yaml");
+  edgeloop::app::SimServeFlags sim_serve;
+  CLI::App* sim_serve_cmd = sim_cmd->add_subcommand(
+      "serve", "Serve a simulated fleet live, as a PLC over Modbus TCP and/or a gateway over MQTT");
+  sim_serve_cmd->add_option("--assets", sim_serve.assets, "Number of pumps")->capture_default_str();
+  sim_serve_cmd->add_option("--seed", sim_serve.seed, "Seed")->capture_default_str();
+  sim_serve_cmd->add_option("--step", sim_serve.step, "Simulation step (e.g. 1s)")->capture_default_str();
+  sim_serve_cmd->add_option("--speed", sim_serve.speed, "Run N times faster than real time")
+      ->capture_default_str();
+  sim_serve_cmd->add_option("--duration", sim_serve.duration, "Stop after this wall time (default: until Ctrl-C)");
+  sim_serve_cmd->add_option("--modbus", sim_serve.modbus, "Serve float32 holding registers on HOST:PORT");
+  sim_serve_cmd->add_option("--map", sim_serve.map_file, "Write the agent's register map (YAML) here");
+  sim_serve_cmd->add_option("--mqtt", sim_serve.mqtt, "Publish readings to the broker at HOST:PORT");
+  sim_serve_cmd->add_option("--raw-khz", sim_serve.raw_khz, "Also publish raw vibration bursts at this rate")
+      ->capture_default_str();
+  sim_serve_cmd->add_option("--burst-every", sim_serve.burst_every, "Time between raw bursts")
+      ->capture_default_str();
+  sim_serve_cmd->add_option("--burst-seconds", sim_serve.burst_seconds, "Length of each raw burst")
+      ->capture_default_str();
+  sim_serve_cmd->footer(
+      "Topics: edgeloop/<asset>/readings and edgeloop/<asset>/waveforms.\n\n"
+      "Examples:\n"
+      "  edgeloop sim serve --assets 3 --modbus 127.0.0.1:1502 --map plc-map.yaml\n"
+      "  edgeloop sim serve --assets 3 --mqtt 127.0.0.1:1883 --raw-khz 12 --speed 60");
+  sim_serve_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunSimServe(c, sim_serve); };
+  });
   sim_cmd->callback([&] {
+    if (*sim_serve_cmd) return;
     action = [&](const AppContext& c) {
+      if (sim.out.empty()) {
+        std::fprintf(c.err, "edgeloop: sim: --out is required\n");
+        return 2;
+      }
       edgeloop::app::SimFlags flags = sim;
       flags.progress = c.progress;
       return edgeloop::app::RunSim(flags, *c.fs, c.out, c.err);
@@ -289,6 +323,7 @@ int main(int argc, char** argv) {
   eval_cmd->footer(
       "Examples:\n"
       "  edgeloop eval cmapss --train ../shared/data/cmapss/train_FD001.txt\n"
+      "  edgeloop eval skab --data ../shared/data/skab/data\n"
       "  edgeloop eval skab-metrics --predictions ../shared/data/skab/reference/DEV_subset_reference_predictions.csv");
   edgeloop::app::EvalCmapssFlags eval_cmapss;
   CLI::App* eval_cmapss_cmd = eval_cmd->add_subcommand(
@@ -312,6 +347,22 @@ int main(int argc, char** argv) {
     action = [&](const AppContext& c) {
       return edgeloop::app::RunEvalCmapss(eval_cmapss, *c.fs, c.out, c.err);
     };
+  });
+  edgeloop::app::EvalSkabFlags eval_skab;
+  CLI::App* eval_skab_cmd = eval_cmd->add_subcommand(
+      "skab", "Run SKAB's protocol with edgeloop's anomaly models: F1, FAR, MAR and NAB scores");
+  eval_skab_cmd->add_option("--data", eval_skab.data, "A folder in SKAB's layout (e.g. ../shared/data/skab/data)")
+      ->required();
+  eval_skab_cmd->add_option("--config", eval_skab.config, "Evaluation settings (default: those of examples/skab.yaml)");
+  eval_skab_cmd->add_option("--model", eval_skab.model, "Model kind: pca or isolation_forest");
+  AddJson(eval_skab_cmd, &eval_skab.json);
+  eval_skab_cmd->footer(
+      "Each labelled file: fit on its first 400 rows, predict the rest; all test points pooled.\n\n"
+      "Examples:\n"
+      "  edgeloop eval skab --data ../shared/data/skab/data\n"
+      "  edgeloop eval skab --data ../shared/data/skab/data --model isolation_forest --json");
+  eval_skab_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunEvalSkab(eval_skab, *c.fs, c.out, c.err); };
   });
   edgeloop::app::EvalSkabMetricsFlags eval_skab_metrics;
   CLI::App* eval_skab_metrics_cmd = eval_cmd->add_subcommand(
@@ -388,6 +439,66 @@ int main(int argc, char** argv) {
   bundle_inspect_cmd->footer("Example:\n  edgeloop bundle inspect pump.elb");
   bundle_inspect_cmd->callback([&] {
     action = [&](const AppContext& c) { return edgeloop::app::RunBundleInspect(c, bundle_inspect); };
+  });
+
+  edgeloop::app::BundleValidateFlags bundle_validate;
+  CLI::App* bundle_validate_cmd = bundle_cmd->add_subcommand(
+      "validate", "Verify, profile (latency p50/p99, memory, size) and gate a bundle on this machine");
+  bundle_validate_cmd->add_option("file", bundle_validate.file, "Bundle file (.elb)")->required();
+  bundle_validate_cmd->add_option("--trust", bundle_validate.trust, "Trusted public key file (repeatable)")
+      ->required();
+  bundle_validate_cmd->add_option("--gates", bundle_validate.gates, "Gate thresholds (YAML, see examples/gates.yaml)");
+  bundle_validate_cmd->add_option("--iterations", bundle_validate.latency_iterations,
+                                  "Passes over the golden rows when timing")
+      ->capture_default_str();
+  bundle_validate_cmd->add_flag("--no-record", bundle_validate.no_record,
+                                "Do not record the report in the workspace registry");
+  AddHome(bundle_validate_cmd, &home);
+  AddJson(bundle_validate_cmd, &bundle_validate.json);
+  bundle_validate_cmd->footer(
+      "Exit 0 when every gate passes, 1 when a gate fails, 4 when no trusted key signed it, 6 when\n"
+      "verification fails. The report is recorded against the model version in the workspace.\n\n"
+      "Example:\n  edgeloop bundle validate pump.elb --trust keys/release.pub --gates examples/gates.yaml");
+  bundle_validate_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunBundleValidate(c, bundle_validate); };
+  });
+
+  // score
+  edgeloop::app::ScoreFlags score;
+  CLI::App* score_cmd = app.add_subcommand(
+      "score", "Score readings or feature rows offline with a bundle, through the edge agent's code path");
+  score_cmd->add_option("--bundle", score.bundle, "Bundle file (.elb)")->required();
+  score_cmd->add_option("--trust", score.trust, "Trusted public key file (repeatable)")->required();
+  score_cmd->add_option("--input", score.input, "Readings CSV (wide or long) or feature rows CSV")->required();
+  score_cmd->add_option("--waveforms", score.waveforms, "Waveforms CSV for spectral features");
+  score_cmd->add_option("--output", score.output, "CSV to write (default: stdout)");
+  score_cmd->add_option("--top", score.top, "Contributing features named per alert")->capture_default_str();
+  AddJson(score_cmd, &score.json);
+  score_cmd->footer(
+      "Output columns: asset,time,score,over,alert,alert_id,top_features.\n\n"
+      "Examples:\n"
+      "  edgeloop score --bundle pump.elb --trust keys/release.pub --input fleet/readings.csv --output scores.csv\n"
+      "  edgeloop score --bundle pump.elb --trust keys/release.pub --input features.csv");
+  score_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunScore(c, score); };
+  });
+
+  // bench
+  CLI::App* bench_cmd = app.add_subcommand("bench", "Measure on this machine against a peer");
+  bench_cmd->require_subcommand(1);
+  bench_cmd->footer("Example:\n  edgeloop bench scoring --trees 500 --depth 6 --json");
+  edgeloop::app::BenchScoringFlags bench_scoring;
+  CLI::App* bench_scoring_cmd = bench_cmd->add_subcommand(
+      "scoring", "Tree-ensemble scoring: ours against XGBoost's own predict, same model and rows");
+  bench_scoring_cmd->add_option("--trees", bench_scoring.trees, "Trees")->capture_default_str();
+  bench_scoring_cmd->add_option("--depth", bench_scoring.depth, "Tree depth")->capture_default_str();
+  bench_scoring_cmd->add_option("--features", bench_scoring.features, "Features per row")->capture_default_str();
+  bench_scoring_cmd->add_option("--rows", bench_scoring.rows, "Rows")->capture_default_str();
+  bench_scoring_cmd->add_option("--seed", bench_scoring.seed, "Seed")->capture_default_str();
+  AddJson(bench_scoring_cmd, &bench_scoring.json);
+  bench_scoring_cmd->footer("Example:\n  edgeloop bench scoring --trees 500 --depth 6 --json");
+  bench_scoring_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunBenchScoring(c, bench_scoring); };
   });
 
   try {

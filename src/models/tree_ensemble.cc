@@ -10,10 +10,13 @@ namespace edgeloop::models {
 namespace {
 
 // Rows walked together through one tree before moving to the next: the block's rows stay in
-// cache across all trees and each tree's top levels stay in cache across the block.
+// cache across all trees and each tree stays in cache across the block.
 constexpr size_t kBlockRows = 64;
-// Trees walked side by side for one row.
+// Trees walked side by side for one row (general layout).
 constexpr size_t kLanes = 8;
+// Floats of split rows ScoreBatch keeps on the stack (32 KiB): 64 rows of up to 64 features,
+// fewer rows of wider ones (at least 4 at kMaxSplitRowFeatures).
+constexpr size_t kBatchScratchFloats = 8192;
 
 }  // namespace
 
@@ -28,9 +31,20 @@ TreeEnsembleScorer::TreeEnsembleScorer(internal::XgboostModel model)
       num_features_(model.num_features),
       feature_names_(std::move(model.feature_names)),
       objective_(std::move(model.objective)),
-      link_(model.link) {}
+      link_(model.link) {
+  if (num_features_ <= kMaxSplitRowFeatures) {
+    perfect_ = internal::BuildPerfectForest(forest_, num_features_);
+  }
+}
 
 float TreeEnsembleScorer::MarginFloat(const double* row) const {
+  if (!perfect_) return FlatMargin(row);
+  float split_row[2 * kMaxSplitRowFeatures];
+  internal::MakeSplitRow(row, num_features_, split_row);
+  return internal::PerfectMargin(*perfect_, split_row);
+}
+
+float TreeEnsembleScorer::FlatMargin(const double* row) const {
   const internal::FlatNode* nodes = forest_.nodes.data();
   const uint32_t* roots = forest_.roots.data();
   const uint32_t* depths = forest_.depths.data();
@@ -56,7 +70,8 @@ float TreeEnsembleScorer::MarginFloat(const double* row) const {
 }
 
 double TreeEnsembleScorer::ApplyLink(float margin) const {
-  if (link_ == internal::Link::kSigmoid) return 1.0 / (1.0 + std::exp(-static_cast<double>(margin)));
+  if (link_ == internal::Link::kSigmoid)
+    return 1.0 / (1.0 + std::exp(-static_cast<double>(margin)));
   return margin;
 }
 
@@ -65,6 +80,23 @@ double TreeEnsembleScorer::Margin(const double* row) const { return MarginFloat(
 double TreeEnsembleScorer::Score(const double* row) const { return ApplyLink(MarginFloat(row)); }
 
 void TreeEnsembleScorer::ScoreBatch(const double* rows, size_t n_rows, double* out) const {
+  if (!perfect_) return FlatScoreBatch(rows, n_rows, out);
+  const size_t width = 2 * num_features_;
+  const size_t block_rows = std::min(kBlockRows, kBatchScratchFloats / std::max<size_t>(width, 1));
+  float split_rows[kBatchScratchFloats];
+  float margins[kBlockRows];
+  for (size_t start = 0; start < n_rows; start += block_rows) {
+    const size_t n = std::min(block_rows, n_rows - start);
+    for (size_t i = 0; i < n; ++i) {
+      internal::MakeSplitRow(rows + (start + i) * num_features_, num_features_,
+                             split_rows + i * width);
+    }
+    internal::PerfectMargins(*perfect_, split_rows, n, margins);
+    for (size_t i = 0; i < n; ++i) out[start + i] = ApplyLink(margins[i]);
+  }
+}
+
+void TreeEnsembleScorer::FlatScoreBatch(const double* rows, size_t n_rows, double* out) const {
   const internal::FlatNode* nodes = forest_.nodes.data();
   float margins[kBlockRows];
   uint32_t index[kBlockRows];

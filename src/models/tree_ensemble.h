@@ -7,19 +7,26 @@
 // CPU predictor does. The score is the margin passed through the objective's link (sigmoid for
 // binary:logistic and reg:logistic, identity for reg:squarederror and binary:logitraw).
 //
+// Scoring converts each row to floats once and walks every tree as a perfect binary tree with
+// no data-dependent branch (internal/perfect_forest.h); forests deeper than 8 levels walk the
+// general layout (internal/flat_forest.h) instead, with the same arithmetic.
+//
 // Immutable once built: all methods are const and thread-safe; Score and ScoreBatch allocate
-// nothing. Contributions are exact path-dependent TreeSHAP values (see tree_shap.h); they need
-// the node cover (sum_hessian) that XGBoost writes, and return FailedPrecondition without it.
+// nothing (their scratch is a fixed block on the stack, at most 32 KiB). Contributions are
+// exact path-dependent TreeSHAP values (see tree_shap.h); they need the node cover
+// (sum_hessian) that XGBoost writes, and return FailedPrecondition without it.
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/status.h"
 #include "models/internal/flat_forest.h"
+#include "models/internal/perfect_forest.h"
 #include "models/internal/xgboost_json.h"
 #include "models/scorer.h"
 
@@ -53,14 +60,24 @@ class TreeEnsembleScorer final : public Scorer {
   size_t num_nodes() const { return forest_.nodes.size(); }
   // Deepest root-to-leaf path over all trees.
   size_t max_depth() const { return forest_.max_depth; }
+  // Whether scoring walks the branch-free perfect-tree layout (internal/perfect_forest.h):
+  // true for forests up to 8 levels deep on up to kMaxSplitRowFeatures features. Otherwise it
+  // walks the general node layout; both give identical scores.
+  bool uses_perfect_layout() const { return perfect_.has_value(); }
+
+  // Widest row the perfect layout scores; its per-call scratch lives on the stack.
+  static constexpr size_t kMaxSplitRowFeatures = 1024;
 
  private:
   explicit TreeEnsembleScorer(internal::XgboostModel model);
 
   float MarginFloat(const double* row) const;
+  float FlatMargin(const double* row) const;
+  void FlatScoreBatch(const double* rows, size_t n_rows, double* out) const;
   double ApplyLink(float margin) const;
 
-  internal::FlatForest forest_;
+  internal::FlatForest forest_;  // TreeSHAP, and scoring when perfect_ is empty
+  std::optional<internal::PerfectForest> perfect_;
   size_t num_features_;
   std::vector<std::string> feature_names_;
   std::string objective_;

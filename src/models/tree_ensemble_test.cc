@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "base/random.h"
 #include "models/testing/hand_built_model.h"
 #include "models/testing/xgboost_reference.h"
 
@@ -165,6 +168,140 @@ TEST(TreeEnsembleScorer, RejectsMalformedTrees) {
               "trees[1].split_conditions has 2 entries, expected 1");
   ExpectError(ModelJson("reg:squarederror", "0", 2, TwoTrees(), "[\"only_one\"]"),
               "learner.feature_names has 1 names, expected num_feature 2");
+}
+
+// A value with at most three decimals, so the JSON text (six decimals) holds it exactly.
+double Rounded(double value) { return std::round(value * 1000.0) / 1000.0; }
+
+// Appends a random subtree below depth `depth` to `tree` and returns its root's id. Nodes above
+// depth 2 always split; below, a node is a leaf with probability 1/4 or at max_depth.
+int AddRandomNode(HandTree& tree, Random& random, int num_features, int depth, int max_depth) {
+  const int id = static_cast<int>(tree.split_indices.size());
+  tree.split_indices.push_back(0);
+  tree.conditions.push_back(0);
+  tree.lefts.push_back(-1);
+  tree.rights.push_back(-1);
+  tree.default_left.push_back(0);
+  if (depth == max_depth || (depth >= 2 && random.Bernoulli(0.25))) {
+    tree.conditions[id] = Rounded(random.Uniform(-1.0, 1.0));
+    return id;
+  }
+  tree.split_indices[id] = static_cast<int>(random.UniformInt(0, num_features - 1));
+  tree.conditions[id] = Rounded(random.Uniform(-2.0, 2.0));
+  tree.default_left[id] = random.Bernoulli(0.5) ? 1 : 0;
+  const int left = AddRandomNode(tree, random, num_features, depth + 1, max_depth);
+  const int right = AddRandomNode(tree, random, num_features, depth + 1, max_depth);
+  tree.lefts[id] = left;
+  tree.rights[id] = right;
+  return id;
+}
+
+std::vector<HandTree> RandomTrees(int n_trees, int num_features, int max_depth, uint64_t seed) {
+  Random random(seed);
+  std::vector<HandTree> trees(n_trees);
+  for (HandTree& tree : trees) AddRandomNode(tree, random, num_features, 0, max_depth);
+  return trees;
+}
+
+// The margin by the definition, node by node: float(x) < threshold goes left, NaN follows
+// default_left, leaves summed in float from the base margin in tree order.
+double ReferenceMargin(const std::vector<HandTree>& trees, float base_margin, const double* row) {
+  float margin = base_margin;
+  for (const HandTree& tree : trees) {
+    int node = 0;
+    while (tree.lefts[node] >= 0) {
+      const double x = row[tree.split_indices[node]];
+      const bool left = std::isnan(x) ? tree.default_left[node] != 0
+                                      : static_cast<float>(x) <
+                                            static_cast<float>(tree.conditions[node]);
+      node = left ? tree.lefts[node] : tree.rights[node];
+    }
+    margin += static_cast<float>(tree.conditions[node]);
+  }
+  return margin;
+}
+
+// Scores `rows` one by one and in one batch and checks both against ReferenceMargin.
+void ExpectMatchesReference(const std::vector<HandTree>& trees, int num_features,
+                            const std::vector<double>& rows) {
+  auto scorer = Build(ModelJson("reg:squarederror", "0", num_features, trees));
+  ASSERT_NE(scorer, nullptr);
+  const size_t n = rows.size() / num_features;
+  std::vector<double> batch(n);
+  scorer->ScoreBatch(rows.data(), n, batch.data());
+  for (size_t i = 0; i < n; ++i) {
+    const double* row = &rows[i * num_features];
+    const double expected = ReferenceMargin(trees, 0.0f, row);
+    ASSERT_EQ(scorer->Score(row), expected) << "row " << i;
+    ASSERT_EQ(batch[i], expected) << "row " << i;
+  }
+}
+
+TEST(TreeEnsembleScorer, PadsShallowTreesIntoPerfectLayout) {
+  auto scorer = Build(ModelJson("reg:squarederror", "0", 2, TwoTrees()));
+  ASSERT_NE(scorer, nullptr);
+  EXPECT_TRUE(scorer->uses_perfect_layout());
+  // Trees of uneven shape, leaves from depth 2 to 8 (the deepest the perfect layout takes).
+  const std::vector<HandTree> trees = RandomTrees(37, 12, 8, 21);
+  auto random_scorer = Build(ModelJson("reg:squarederror", "0", 12, trees));
+  ASSERT_NE(random_scorer, nullptr);
+  EXPECT_TRUE(random_scorer->uses_perfect_layout());
+  EXPECT_EQ(random_scorer->max_depth(), 8u);
+  ExpectMatchesReference(trees, 12, testing::RandomRows(517, 12, 0.15, 22));
+}
+
+TEST(TreeEnsembleScorer, DeepForestWalksGeneralLayout) {
+  const std::vector<HandTree> trees = RandomTrees(23, 9, 11, 31);
+  auto scorer = Build(ModelJson("reg:squarederror", "0", 9, trees));
+  ASSERT_NE(scorer, nullptr);
+  ASSERT_GT(scorer->max_depth(), 8u);
+  EXPECT_FALSE(scorer->uses_perfect_layout());
+  ExpectMatchesReference(trees, 9, testing::RandomRows(301, 9, 0.15, 32));
+}
+
+TEST(TreeEnsembleScorer, WideRowsScoreInSmallerBlocks) {
+  // 2 x 700 floats per split row: ScoreBatch fits only a few rows in its stack block.
+  const std::vector<HandTree> trees = RandomTrees(19, 700, 6, 41);
+  auto scorer = Build(ModelJson("reg:squarederror", "0", 700, trees));
+  ASSERT_NE(scorer, nullptr);
+  EXPECT_TRUE(scorer->uses_perfect_layout());
+  ExpectMatchesReference(trees, 700, testing::RandomRows(45, 700, 0.1, 42));
+}
+
+TEST(TreeEnsembleScorer, MissingValueLeftOfMinusInfinityThreshold) {
+  // -1e39 becomes -inf as a float: every present value goes right, NaN goes left by default.
+  HandTree stump{{0, 0, 0}, {-1e39, -1.0, 1.0}, {1, -1, -1}, {2, -1, -1}, {1, 0, 0}, {}};
+  auto scorer = Build(ModelJson("reg:squarederror", "0", 1, {stump}));
+  ASSERT_NE(scorer, nullptr);
+  EXPECT_FALSE(scorer->uses_perfect_layout());
+  const double rows[] = {NAN, -std::numeric_limits<double>::infinity(), 0.0};
+  double batch[3];
+  scorer->ScoreBatch(rows, 3, batch);
+  EXPECT_EQ(scorer->Score(&rows[0]), -1.0);
+  EXPECT_EQ(scorer->Score(&rows[1]), 1.0);
+  EXPECT_EQ(scorer->Score(&rows[2]), 1.0);
+  EXPECT_EQ(batch[0], -1.0);
+  EXPECT_EQ(batch[1], 1.0);
+  EXPECT_EQ(batch[2], 1.0);
+}
+
+TEST(TreeEnsembleScorer, InfiniteValuesCompareLikeXgboost) {
+  // Present infinities are values, not missing: they go by the comparison in both halves of the
+  // split row, whichever way the split sends NaN.
+  HandTree left_default{{0, 0, 0}, {0.5, -1.0, 1.0}, {1, -1, -1}, {2, -1, -1}, {1, 0, 0}, {}};
+  HandTree right_default{{0, 0, 0}, {0.5, -2.0, 2.0}, {1, -1, -1}, {2, -1, -1}, {0, 0, 0}, {}};
+  auto scorer = Build(ModelJson("reg:squarederror", "0", 1, {left_default, right_default}));
+  ASSERT_NE(scorer, nullptr);
+  ASSERT_TRUE(scorer->uses_perfect_layout());
+  const double inf = std::numeric_limits<double>::infinity();
+  const double plus[] = {inf};
+  const double minus[] = {-inf};
+  const double huge[] = {1e300};  // beyond float range: float(x) is +inf
+  const double missing[] = {NAN};
+  EXPECT_EQ(scorer->Score(plus), 3.0);
+  EXPECT_EQ(scorer->Score(minus), -3.0);
+  EXPECT_EQ(scorer->Score(huge), 3.0);
+  EXPECT_EQ(scorer->Score(missing), -1.0 + 2.0);
 }
 
 // Trains XGBoost on 10,000 random rows with ~5 % NaN and compares its scores with ours.

@@ -24,6 +24,7 @@
 #include "registry/model.h"
 #include "registry/model_ref.h"
 #include "registry/run.h"
+#include "registry/validation_record.h"
 
 namespace edgeloop::registry {
 
@@ -55,6 +56,16 @@ class Registry {
   virtual Result<std::vector<ModelVersion>> ListModelVersions(const std::string& model) = 0;
   virtual Status SetValidationReport(const std::string& model, int version,
                                      const std::string& report_digest) = 0;
+  // Keeps a `bundle validate` report for `model` version `version` and makes its sha256 the
+  // version's validation_report_digest. NotFound when the version is missing; InvalidArgument
+  // for a malformed digest or report. Returns the record with its id and report digest.
+  virtual Result<ValidationRecord> RecordValidation(const std::string& model, int version,
+                                                    const std::string& bundle_digest, bool passed,
+                                                    const std::string& report_json,
+                                                    int64_t created_ms) = 0;
+  // Newest first; NotFound when the version is missing.
+  virtual Result<std::vector<ValidationRecord>> ListValidations(const std::string& model,
+                                                                int version) = 0;
 
   // Aliases. SetAlias creates or moves `alias` to `version`, which must exist.
   virtual Status SetAlias(const std::string& model, const std::string& alias, int version) = 0;

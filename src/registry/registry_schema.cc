@@ -82,13 +82,29 @@ CREATE TABLE datasets (
 CREATE INDEX datasets_by_name ON datasets (name, created_ms);
 )sql";
 
+constexpr char kCreateValidations[] = R"sql(
+CREATE TABLE model_validations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  model TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  bundle_digest TEXT NOT NULL,
+  passed INTEGER NOT NULL CHECK (passed IN (0, 1)),
+  report_json TEXT NOT NULL,
+  report_digest TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  FOREIGN KEY (model, version) REFERENCES model_versions (model, version)
+);
+CREATE INDEX model_validations_by_version ON model_validations (model, version, id);
+)sql";
+
 }  // namespace
 
 store::MigrationSet RegistrySchema() {
   return store::MigrationSet{"registry",
                              {{1, "create runs", kCreateRuns},
                               {2, "create models, versions and aliases", kCreateModels},
-                              {3, "create datasets", kCreateDatasets}}};
+                              {3, "create datasets", kCreateDatasets},
+                              {4, "create model validations", kCreateValidations}}};
 }
 
 }  // namespace edgeloop::registry

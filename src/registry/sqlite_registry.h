@@ -20,6 +20,7 @@
 #include "registry/internal/dataset_table.h"
 #include "registry/internal/model_table.h"
 #include "registry/internal/run_table.h"
+#include "registry/internal/validation_table.h"
 #include "registry/registry.h"
 #include "store/database.h"
 
@@ -62,6 +63,17 @@ class SqliteRegistry final : public Registry {
                              const std::string& report_digest) override {
     return models_.SetValidationReport(model, version, report_digest);
   }
+  Result<ValidationRecord> RecordValidation(const std::string& model, int version,
+                                            const std::string& bundle_digest, bool passed,
+                                            const std::string& report_json,
+                                            int64_t created_ms) override {
+    return validations_.Record(
+        ValidationRecord{0, model, version, bundle_digest, passed, report_json, "", created_ms});
+  }
+  Result<std::vector<ValidationRecord>> ListValidations(const std::string& model,
+                                                        int version) override {
+    return validations_.List(model, version);
+  }
 
   Status SetAlias(const std::string& model, const std::string& alias, int version) override {
     return models_.SetAlias(model, alias, version);
@@ -79,11 +91,15 @@ class SqliteRegistry final : public Registry {
 
  private:
   SqliteRegistry(store::Database& db, Clock& clock, Random& random)
-      : runs_(db, clock, random), models_(db, clock, runs_), datasets_(db, clock, random) {}
+      : runs_(db, clock, random),
+        models_(db, clock, runs_),
+        datasets_(db, clock, random),
+        validations_(db) {}
 
   internal::RunTable runs_;
   internal::ModelTable models_;
   internal::DatasetTable datasets_;
+  internal::ValidationTable validations_;
 };
 
 }  // namespace edgeloop::registry

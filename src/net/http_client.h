@@ -1,0 +1,33 @@
+// HttpClient: the seam through which edgeloop calls HTTP servers (the agent's sync with the
+// control plane, the CLI's --server calls, tests against a loopback server).
+//
+// A client is bound to a base URL ("http://127.0.0.1:8080" or with a path prefix,
+// "https://cp.example.com/edgeloop"); request.path is relative to it and request.query is
+// appended, encoded. Send() never throws and returns the server's response whatever its
+// status (a 404 is a response, not an error). Errors are for the exchange itself:
+//   Unavailable — the server cannot be reached, refused the connection, or dropped it;
+//   Unavailable with a message starting "deadline exceeded" — no connection or no response
+//                 within the configured timeouts (base has no separate deadline code);
+//   InvalidArgument — the request cannot be sent (unknown method);
+//   Internal — the HTTP library failed in an unexpected way.
+// Implementations are thread-safe.
+#pragma once
+
+#include <string>
+
+#include "base/status.h"
+#include "net/http_types.h"
+
+namespace edgeloop::net {
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
+};
+
+// The timeout flavour of Unavailable described above, and its test.
+Status DeadlineExceeded(const std::string& message);
+bool IsDeadlineExceeded(const Status& status);
+
+}  // namespace edgeloop::net
