@@ -20,3 +20,7 @@ echo
 echo "== edge scoring: compiled tree ensemble vs XGBoost's own predict (500 trees, depth 6)"
 "$build_dir/bench/scoring_bench" --benchmark_min_time=0.3 \
   --benchmark_out="$out/scoring.json" --benchmark_out_format=json
+
+echo
+echo "== edge agent footprint: stripped binary, peak RSS and CPU (8 ch at 1 Hz; 12 kHz vibration)"
+bash bench/agent_footprint.sh "$build_dir" | tee "$out/agent_footprint.md"

@@ -70,13 +70,8 @@ std::string CommandResult::Describe() const {
          Cut(out) + "\n--- stderr ---\n" + Cut(err);
 }
 
-CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& cwd) {
-  CommandResult result;
-  result.argv = argv;
-  TempDir capture("io");
-  const std::string out_path = capture.Sub("stdout");
-  const std::string err_path = capture.Sub("stderr");
-
+pid_t SpawnCommand(const std::vector<std::string>& argv, const std::string& cwd,
+                   const std::string& out_path, const std::string& err_path, std::string* error) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
@@ -95,19 +90,36 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
       ::posix_spawn(&pid, c_args[0], &actions, nullptr, c_args.data(), c_env.data());
   posix_spawn_file_actions_destroy(&actions);
   if (spawn_error != 0) {
-    result.exit_code = 127;
-    result.err = "posix_spawn " + argv[0] + " in " + cwd + ": " + std::strerror(spawn_error);
-    return result;
+    *error = "posix_spawn " + argv[0] + " in " + cwd + ": " + std::strerror(spawn_error);
+    return -1;
   }
+  return pid;
+}
+
+int WaitForExit(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) Die("waitpid");
   }
-  if (WIFEXITED(status)) {
-    result.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    result.exit_code = 128 + WTERMSIG(status);
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& cwd) {
+  CommandResult result;
+  result.argv = argv;
+  TempDir capture("io");
+  const std::string out_path = capture.Sub("stdout");
+  const std::string err_path = capture.Sub("stderr");
+  std::string error;
+  const pid_t pid = SpawnCommand(argv, cwd, out_path, err_path, &error);
+  if (pid < 0) {
+    result.exit_code = 127;
+    result.err = error;
+    return result;
   }
+  result.exit_code = WaitForExit(pid);
   PosixFileSystem fs;
   Result<std::string> out = fs.ReadFile(out_path);
   Result<std::string> err = fs.ReadFile(err_path);

@@ -7,6 +7,8 @@
 // shared between tests; each test makes its own folders.
 #pragma once
 
+#include <sys/types.h>
+
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -39,6 +41,15 @@ struct CommandResult {
   // The command line, exit code, stdout and stderr (each cut to a few KB), for failure messages.
   std::string Describe() const;
 };
+
+// Starts argv[0] (an absolute path) with the arguments that follow, in `cwd`, stdin from
+// /dev/null, stdout and stderr into the given files, without waiting for it. Returns the child's
+// pid, or -1 with the reason in *error.
+pid_t SpawnCommand(const std::vector<std::string>& argv, const std::string& cwd,
+                   const std::string& out_path, const std::string& err_path, std::string* error);
+
+// Waits for the child `pid` to end: its exit code, or 128 + the signal that killed it.
+int WaitForExit(pid_t pid);
 
 // Runs argv[0] (an absolute path) with the arguments that follow, in `cwd`.
 CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& cwd);

@@ -2,6 +2,7 @@
 // system, SQLite outbox, bundle manager, sources, local HTTP server) and runs the loop; every
 // decision lives in src/agent.
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -115,6 +116,9 @@ int Run(const RunFlags& flags) {
     edge.AddSource(std::move(*opened), source.live());
   }
   if (Status s = edge.Start(); !s.ok()) return Fail(s);
+  // Verifying the bundle and opening the sources needed transient buffers (the unpacked archive,
+  // whole replay files); give the freed pages back before the long-running loop.
+  ::malloc_trim(0);
 
   // SIGINT/SIGTERM end the loop; they are taken synchronously by sigtimedwait, which is also how
   // the loop waits for its next turn.

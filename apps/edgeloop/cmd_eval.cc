@@ -2,9 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/file_system.h"
+#include "bundle/key_file.h"
 #include "edgeloop/exit_code.h"
 #include "pipeline/cmapss_eval.h"
 #include "pipeline/skab_eval.h"
+#include "pipeline/skab_export.h"
 #include "training/skab_metrics.h"
 #include "training/skab_predictions.h"
 
@@ -47,6 +50,33 @@ void PrintSkabScores(std::FILE* out, const pipeline::SkabScores& s) {
                s.nab.low_fp, s.nab.low_fn);
 }
 
+int ExportSkab(const EvalSkabFlags& flags, const pipeline::SkabEvalConfig& config, FileSystem& fs,
+               std::FILE* out, std::FILE* err) {
+  if (flags.key.empty() || flags.output.empty()) {
+    return ReportFailure(InvalidArgument("--export needs --key KEY.key and -o OUT.elb"), err);
+  }
+  Result<bundle::SigningKey> key = bundle::LoadSigningKey(fs, flags.key);
+  if (!key.ok()) return ReportFailure(key.status(), err);
+  Result<pipeline::SkabExport> exported = pipeline::ExportSkabBundle(
+      JoinPath(flags.data, flags.export_file), config, *key, 0, fs);
+  if (!exported.ok()) return ReportFailure(exported.status(), err);
+  Status written = fs.WriteFileAtomic(flags.output, exported->bundle);
+  if (!written.ok()) return ReportFailure(written, err);
+  if (flags.json) {
+    WriteJson(out, json{{"file", exported->file},
+                        {"bundle", flags.output},
+                        {"run_id", exported->run_id},
+                        {"threshold", exported->threshold},
+                        {"golden_rows", exported->golden_rows},
+                        {"bytes", exported->bundle.size()}});
+  } else {
+    std::fprintf(out, "wrote %s: %s model of %s, threshold %.6g, %zu golden rows\n",
+                 flags.output.c_str(), config.model_kind.c_str(), exported->file.c_str(),
+                 exported->threshold, exported->golden_rows);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunEvalSkab(const EvalSkabFlags& flags, FileSystem& fs, std::FILE* out, std::FILE* err) {
@@ -59,6 +89,7 @@ int RunEvalSkab(const EvalSkabFlags& flags, FileSystem& fs, std::FILE* out, std:
     config = std::move(parsed).value();
   }
   if (!flags.model.empty()) config.model_kind = flags.model;
+  if (!flags.export_file.empty()) return ExportSkab(flags, config, fs, out, err);
   Result<pipeline::SkabReport> result = pipeline::EvaluateSkab(flags.data, config, fs);
   if (!result.ok()) return ReportFailure(result.status(), err);
   const pipeline::SkabReport& r = *result;
@@ -68,7 +99,15 @@ int RunEvalSkab(const EvalSkabFlags& flags, FileSystem& fs, std::FILE* out, std:
     for (const pipeline::SkabScores& s : r.folders) folders.push_back(SkabScoresJson(s));
     json files = json::array();
     for (const pipeline::SkabFileResult& f : r.files) {
-      files.push_back({{"file", f.name}, {"rows", f.rows}, {"threshold", f.threshold}});
+      json alerts = json::array();
+      for (const pipeline::SkabAlertChange& a : f.alerts) {
+        alerts.push_back({{"state", a.raised ? "raised" : "cleared"}, {"time_ms", a.time_ms}});
+      }
+      files.push_back({{"file", f.name},
+                       {"rows", f.rows},
+                       {"threshold", f.threshold},
+                       {"test_from_ms", f.series.time_ms.empty() ? 0 : f.series.time_ms.front()},
+                       {"alerts", alerts}});
     }
     WriteJson(out, json{{"data", flags.data},
                         {"protocol", "fit on the first " + std::to_string(config.train_rows) +

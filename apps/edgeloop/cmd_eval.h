@@ -42,6 +42,11 @@ struct EvalSkabFlags {
   std::string config;  // optional YAML (examples/skab.yaml layout); built-in defaults without it
   std::string model;   // optional model kind overriding the config: pca | isolation_forest
   bool json = false;
+  // Export instead of evaluating: the model of one file (path relative to `data`, e.g.
+  // valve1/3.csv) as a bundle signed with the secret key `key`, written to `output`.
+  std::string export_file;
+  std::string key;
+  std::string output;
 };
 
 // SKAB's official protocol with edgeloop's anomaly models (see pipeline/skab_eval.h): F1, FAR,

@@ -355,12 +355,17 @@ int main(int argc, char** argv) {
       ->required();
   eval_skab_cmd->add_option("--config", eval_skab.config, "Evaluation settings (default: those of examples/skab.yaml)");
   eval_skab_cmd->add_option("--model", eval_skab.model, "Model kind: pca or isolation_forest");
+  eval_skab_cmd->add_option("--export", eval_skab.export_file,
+                            "Instead of evaluating: export the model of this file (path in --data, e.g. valve1/3.csv) as a bundle");
+  eval_skab_cmd->add_option("--key", eval_skab.key, "With --export: the secret signing key (keys generate)");
+  eval_skab_cmd->add_option("-o,--output", eval_skab.output, "With --export: the bundle file to write");
   AddJson(eval_skab_cmd, &eval_skab.json);
   eval_skab_cmd->footer(
       "Each labelled file: fit on its first 400 rows, predict the rest; all test points pooled.\n\n"
       "Examples:\n"
       "  edgeloop eval skab --data ../shared/data/skab/data\n"
-      "  edgeloop eval skab --data ../shared/data/skab/data --model isolation_forest --json");
+      "  edgeloop eval skab --data ../shared/data/skab/data --model isolation_forest --json\n"
+      "  edgeloop eval skab --data ../shared/data/skab/data --export valve1/3.csv --key keys/release.key -o valve1-3.elb");
   eval_skab_cmd->callback([&] {
     action = [&](const AppContext& c) { return edgeloop::app::RunEvalSkab(eval_skab, *c.fs, c.out, c.err); };
   });

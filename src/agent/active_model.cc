@@ -26,6 +26,17 @@ Result<std::shared_ptr<const ActiveModel>> ActiveModel::FromBundle(bundle::Verif
     }
     model->input_from_column.push_back(it->second);
   }
+  auto ends_with = [](const std::string& name, const std::string& suffix) {
+    return name.size() >= suffix.size() &&
+           name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  for (size_t i = 0; i < model->manifest.input_schema.size(); ++i) {
+    const std::string& input = model->manifest.input_schema[i];
+    if (!ends_with(input, "__missing") && !ends_with(input, "__stuck") &&
+        !ends_with(input, "__out_of_range")) {
+      model->data_inputs.push_back(i);
+    }
+  }
   for (const features::SignalSpec& s : model->spec.signals) {
     if (!s.health) continue;
     HealthColumns h;

@@ -36,6 +36,9 @@ struct ActiveModel {
     int out_of_range = -1;
   };
   std::vector<HealthColumns> health;
+  // Model inputs that are sensor readings' features rather than health flags (__missing,
+  // __stuck, __out_of_range): a window where all of these are missing had no data to score.
+  std::vector<size_t> data_inputs;
 
   static Result<std::shared_ptr<const ActiveModel>> FromBundle(bundle::VerifiedBundle bundle);
 

@@ -154,8 +154,25 @@ Result<SourceConfig> ParseSource(const Reader& r, const YAML::Node& n, size_t in
   if (!n.IsMap() || !n["kind"]) return r.Error(n, where, "expected a mapping with a kind");
   EL_ASSIGN_OR_RETURN(std::string kind, r.String(n["kind"], where + ".kind"));
   if (kind == "csv_replay") {
-    EL_RETURN_IF_ERROR(r.Keys(n, where, {"kind", "readings", "waveforms", "cwru", "speed", "max_rows_per_poll"}));
+    EL_RETURN_IF_ERROR(r.Keys(n, where, {"kind", "format", "asset", "readings", "waveforms", "cwru", "speed", "max_rows_per_poll"}));
     io::CsvReplayConfig c;
+    if (n["format"]) {
+      EL_ASSIGN_OR_RETURN(std::string format, r.String(n["format"], where + ".format"));
+      if (format == "skab") {
+        c.format = io::ReplayFormat::kSkab;
+      } else if (format != "readings") {
+        return r.Error(n["format"], where + ".format", "expected readings or skab, got '" + format + "'");
+      }
+    }
+    if (n["asset"]) {
+      EL_ASSIGN_OR_RETURN(c.asset, r.String(n["asset"], where + ".asset"));
+    }
+    if (c.format == io::ReplayFormat::kSkab && (!n["readings"] || c.asset.empty())) {
+      return r.Error(n, where, "format skab expects readings (a SKAB .csv file) and asset");
+    }
+    if (c.format != io::ReplayFormat::kSkab && n["asset"]) {
+      return r.Error(n["asset"], where + ".asset", "asset is only for format skab");
+    }
     if (n["readings"]) {
       EL_ASSIGN_OR_RETURN(std::string p, r.String(n["readings"], where + ".readings"));
       c.readings_path = Resolve(base_dir, p);
@@ -273,8 +290,8 @@ Result<SourceConfig> ParseSource(const Reader& r, const YAML::Node& n, size_t in
 }  // namespace
 
 bool SourceConfig::live() const {
-  if (const auto* replay = std::get_if<io::CsvReplayConfig>(&config)) return replay->speed == 1.0;
-  return true;
+  // A replay keeps the file's timestamps whatever its speed: only readings close its windows.
+  return !std::holds_alternative<io::CsvReplayConfig>(config);
 }
 
 std::string_view SourceConfig::kind() const {
@@ -316,13 +333,13 @@ Result<AgentConfig> AgentConfig::Parse(std::string_view yaml, const std::string&
   const std::string base_dir = DirOf(path);
   AgentConfig c;
   c.path = path;
-  if (!root["device"]) return InvalidArgument(path + ": device: missing (the device id)");
+  if (!root["device"]) return r.Error(root, "device", "missing (the device id)");
   EL_ASSIGN_OR_RETURN(c.device_id, r.String(root["device"], "device"));
   c.options.device_id = c.device_id;
-  if (!root["data_dir"]) return InvalidArgument(path + ": data_dir: missing");
+  if (!root["data_dir"]) return r.Error(root, "data_dir", "missing");
   EL_ASSIGN_OR_RETURN(std::string data_dir, r.String(root["data_dir"], "data_dir"));
   c.data_dir = Resolve(base_dir, data_dir);
-  if (!root["trust"]) return InvalidArgument(path + ": trust: missing (public key files of trusted signers)");
+  if (!root["trust"]) return r.Error(root, "trust", "missing (public key files of trusted signers)");
   EL_ASSIGN_OR_RETURN(std::vector<std::string> trust, r.Strings(root["trust"], "trust"));
   for (const std::string& t : trust) c.trust.push_back(Resolve(base_dir, t));
   if (root["listen"]) {

@@ -12,6 +12,7 @@
 //     - {kind: csv_replay, readings: fleet/readings.csv, waveforms: fleet/waveforms.csv, speed: 60}
 //     - {kind: csv_replay, cwru: {path: 97.csv, asset: P001, signal: vib_de_raw, rate_hz: 12000,
 //                                 burst: 1s, period: 1m, start: 2026-01-01T00:00:00Z}}
+//     - {kind: csv_replay, format: skab, asset: valve1-3, readings: skab/valve1/3.csv, speed: 0}
 //     - {kind: modbus, host: 10.0.0.5, port: 502, unit_id: 1, period: 1s, map: plc-map.yaml}
 //     - {kind: mqtt, host: 127.0.0.1, port: 1883, topics: [edgeloop/+/readings]}
 //
@@ -39,7 +40,8 @@ namespace edgeloop::agent {
 struct SourceConfig {
   int line = 0;
   std::variant<io::CsvReplayConfig, io::ModbusSourceConfig, io::MqttSourceConfig> config;
-  // A replay at real speed (1) and the field protocols run on the clock's time.
+  // Modbus and MQTT readings carry the clock's time, so the clock also closes their windows; a
+  // replay keeps its file's timestamps, and only its readings close windows.
   bool live() const;
   std::string_view kind() const;
 };

@@ -12,6 +12,9 @@ std::optional<AlertTracker::Change> AlertTracker::Observe(int64_t time_ms, doubl
     recent_.pop_front();
   }
   const bool over = recent_over_ >= policy_.k;
+  // Hysteresis: an open alert holds while the score stays at or above threshold x clear_ratio.
+  const bool holds = open_ && policy_.clear_ratio < 1.0 && score >= threshold * policy_.clear_ratio;
+  if (!over && holds) return std::nullopt;
   if (!over) {
     if (!open_) return std::nullopt;
     open_ = false;

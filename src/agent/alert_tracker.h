@@ -5,6 +5,9 @@
 // the threshold; it counts as over when at least k of the last n windows are; a run of such
 // windows is an alert, raised at its first window; a run that starts less than `cooldown` after
 // the last over window of the previous alert resumes that alert instead of raising a new one.
+// With the policy's clear_ratio below 1 an open alert also stays open while the score is at or
+// above threshold x clear_ratio (hysteresis: it clears on the first window that is neither over
+// nor above that level; NaN holds nothing).
 // The tracker reports each state change (raised, resumed, cleared). Not thread-safe.
 #pragma once
 

@@ -99,7 +99,7 @@ void AssetPipeline::TakeOutcomes(std::vector<WindowOutcome>* out) {
     model_->SelectInputs(row.values.data(), o.inputs.data());
     HealthChanges(row, &o.health);
     bool any = false;
-    for (double v : o.inputs) any = any || !std::isnan(v);
+    for (size_t i : model_->data_inputs) any = any || !std::isnan(o.inputs[i]);
     if (any) {
       const int64_t start = clock_->MonotonicNanos();
       o.score = model_->scorer->Score(o.inputs.data());

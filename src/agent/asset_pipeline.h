@@ -4,8 +4,8 @@
 // bit-identical to the batch path), each closed window is scored by the active model, passed
 // through the asset's AlertTracker, and its sensor-health flags are compared with the previous
 // window's. An alert that is raised or resumed names its top contributing features (TreeSHAP
-// for tree models, computed here on the device). A window whose model inputs are all missing is
-// not scored (the sensors were silent; health records say why).
+// for tree models, computed here on the device). A window whose data inputs (all but the health
+// flags) are all missing is not scored (the sensors were silent; health records say why).
 //
 // Owns its extractor and tracker; refers to the shared, immutable ActiveModel. Not thread-safe.
 // Errors: InvalidArgument from the extractor (time going backwards, a reading in a closed window);

@@ -297,7 +297,11 @@ Result<std::optional<int64_t>> EdgeAgent::RunOnce() {
   }
   PublishSnapshot();
   if (!any_open) return std::optional<int64_t>();
-  return std::optional<int64_t>(next.value_or(now + options_.idle_poll_ms));
+  // Come back within idle_poll_ms even when every source is due later (a real-time replay of
+  // 10-minute data, a slow PLC period): the next turn is also when an install by another process
+  // or an operator's rollback is noticed, and that must not wait for the next reading.
+  const int64_t idle_turn = now + options_.idle_poll_ms;
+  return std::optional<int64_t>(next ? std::min(*next, idle_turn) : idle_turn);
 }
 
 Status EdgeAgent::Drain() {

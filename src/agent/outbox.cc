@@ -82,6 +82,9 @@ Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& path, const Opti
   sqlite3_busy_timeout(db, 5000);
   EL_RETURN_IF_ERROR(outbox->Exec("PRAGMA journal_mode=WAL", "set WAL mode"));
   EL_RETURN_IF_ERROR(outbox->Exec("PRAGMA synchronous=FULL", "set synchronous=FULL"));
+  // A small page cache: the outbox is written sequentially and read in order, and a device's
+  // memory matters more than a few page reads.
+  EL_RETURN_IF_ERROR(outbox->Exec("PRAGMA cache_size=-512", "set cache size"));
   EL_RETURN_IF_ERROR(outbox->Exec(kSchema, "create outbox tables"));
   return outbox;
 }

@@ -62,6 +62,7 @@ class Reader {
   Result<const json*> Array(std::string_view key) const {
     return Member(key, json::value_t::array, "an array");
   }
+  bool Has(std::string_view key) const { return object_.contains(std::string(key)); }
 
  private:
   const json& object_;
@@ -132,6 +133,9 @@ Result<Manifest> ParseDocument(const json& doc) {
   m.alert_policy.k = static_cast<int>(k);
   m.alert_policy.n = static_cast<int>(n);
   EL_ASSIGN_OR_RETURN(m.alert_policy.cooldown_ms, policy.Int("cooldown_ms"));
+  if (policy.Has("clear_ratio")) {
+    EL_ASSIGN_OR_RETURN(m.alert_policy.clear_ratio, policy.Number("clear_ratio"));
+  }
   EL_ASSIGN_OR_RETURN(Reader lineage, r.Object("lineage"));
   EL_ASSIGN_OR_RETURN(m.lineage.run_id, lineage.String("run_id"));
   EL_ASSIGN_OR_RETURN(m.lineage.dataset_digest, lineage.String("dataset_digest"));
@@ -193,6 +197,9 @@ std::string Manifest::ToJson() const {
   doc["threshold"] = threshold;
   doc["alert_policy"] = {
       {"k", alert_policy.k}, {"n", alert_policy.n}, {"cooldown_ms", alert_policy.cooldown_ms}};
+  if (alert_policy.clear_ratio != 1.0) {
+    doc["alert_policy"]["clear_ratio"] = alert_policy.clear_ratio;
+  }
   doc["lineage"] = {{"run_id", lineage.run_id},
                     {"dataset_digest", lineage.dataset_digest},
                     {"model_digest", lineage.model_digest},
@@ -253,6 +260,9 @@ Status Manifest::Validate() const {
   }
   if (alert_policy.cooldown_ms < 0) {
     return FieldError("alert_policy.cooldown_ms", "expected a non-negative duration");
+  }
+  if (!(alert_policy.clear_ratio > 0 && alert_policy.clear_ratio <= 1)) {
+    return FieldError("alert_policy.clear_ratio", "expected a number in (0, 1]");
   }
   for (size_t i = 0; i < reference_histograms.size(); ++i) {
     const ReferenceHistogram& h = reference_histograms[i];

@@ -29,11 +29,14 @@ inline constexpr std::string_view kFeatureSpecFile = "feature_spec.yaml";
 inline constexpr std::string_view kGoldenFile = "golden.csv";
 
 // Debounce of alerts: raise when k of the last n windows are over the threshold; an alert that
-// comes back within cooldown_ms after clearing is the same alert.
+// comes back within cooldown_ms after clearing is the same alert. Hysteresis: an open alert stays
+// open while its score is at or above threshold x clear_ratio (0 < clear_ratio <= 1; 1 = none;
+// the manifest omits the field when it is 1).
 struct AlertPolicy {
   int k = 1;
   int n = 1;
   int64_t cooldown_ms = 0;
+  double clear_ratio = 1.0;
   bool operator==(const AlertPolicy&) const = default;
 };
 

@@ -36,6 +36,8 @@ std::string Where(std::string_view source, int line) {
   return where + ": ";
 }
 
+constexpr int kMaxDeltaLag = 100'000;
+
 bool IsValidName(std::string_view name) {
   if (name.empty()) return false;
   for (char c : name) {
@@ -106,6 +108,10 @@ Status ValidateSignal(const SignalSpec& s, std::string_view source) {
       return InvalidArgument(at + "range: expected [min, max] with finite min < max, got [" +
                              FormatDouble(s.range_min) + ", " + FormatDouble(s.range_max) + "]");
     }
+  }
+  if (s.lag < 1 || s.lag > kMaxDeltaLag) {
+    return InvalidArgument(at + "lag: expected a whole number of windows in 1.." +
+                           std::to_string(kMaxDeltaLag) + ", got " + std::to_string(s.lag));
   }
   for (ChangeKind c : s.changes) {
     if (c == ChangeKind::kEwma && !(s.ewma_alpha > 0 && s.ewma_alpha <= 1)) {
@@ -277,6 +283,7 @@ std::string FeatureSpec::ToYaml() const {
       ewma = ewma || c == ChangeKind::kEwma;
     }
     out += "    change: [" + Join(changes, ", ") + "]\n";
+    if (s.lag != 1) out += "    lag: " + std::to_string(s.lag) + "\n";
     if (ewma) out += "    ewma_alpha: " + FormatDouble(s.ewma_alpha) + "\n";
     out += std::string("    health: ") + (s.health ? "true" : "false") + "\n";
   }

@@ -42,7 +42,7 @@ enum class WindowFunction {
 };
 
 enum class ChangeKind {
-  kDelta,  // this window's value minus the previous window's (NaN for the first)
+  kDelta,  // this window's value minus the value `lag` windows earlier (NaN before that many)
   kEwma,   // exponentially weighted moving average over windows
 };
 
@@ -59,6 +59,7 @@ struct SignalSpec {
   double range_max = std::numeric_limits<double>::infinity();
   std::vector<WindowFunction> functions;
   std::vector<ChangeKind> changes;
+  int lag = 1;  // windows between the two values of a delta (key `lag`, written only when not 1)
   double ewma_alpha = 0.3;
   bool health = false;
   int line = 0;  // 1-based line of the entry in the spec file; 0 when built in code

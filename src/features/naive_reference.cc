@@ -106,9 +106,9 @@ Result<FeatureTable> NaiveExtractFeatures(const FeatureSpec& spec, const AssetRe
   int64_t last_end = BlockEndFor(time.back(), spec.hop_ms);
   if (last_end > time.back()) last_end -= spec.hop_ms;
 
-  // Change state per (signal, function): previous value and ewma.
-  std::vector<double> previous, ewma;
-  std::vector<bool> has_previous;
+  // Change state per (signal, function): every earlier value and the ewma.
+  std::vector<std::vector<double>> history;
+  std::vector<double> ewma;
   for (int64_t end = first_end; end <= last_end; end += spec.hop_ms) {
     size_t begin =
         std::upper_bound(time.begin(), time.end(), end - spec.window_length_ms) - time.begin();
@@ -123,15 +123,17 @@ Result<FeatureTable> NaiveExtractFeatures(const FeatureSpec& spec, const AssetRe
       bool enough = w.n > 0 && coverage >= spec.min_coverage;
       for (WindowFunction f : signal.functions) {
         double value = enough ? Value(f, w) : kNaN;
-        if (state == previous.size()) {
-          previous.push_back(kNaN);
+        if (state == history.size()) {
+          history.emplace_back();
           ewma.push_back(kNaN);
-          has_previous.push_back(false);
         }
+        const std::vector<double>& earlier = history[state];
+        const size_t lag = static_cast<size_t>(signal.lag);
         table.values.push_back(value);
         for (ChangeKind c : signal.changes) {
           if (c == ChangeKind::kDelta) {
-            table.values.push_back(has_previous[state] ? value - previous[state] : kNaN);
+            table.values.push_back(earlier.size() >= lag ? value - earlier[earlier.size() - lag]
+                                                         : kNaN);
             continue;
           }
           if (!std::isnan(value)) {
@@ -141,8 +143,7 @@ Result<FeatureTable> NaiveExtractFeatures(const FeatureSpec& spec, const AssetRe
           }
           table.values.push_back(ewma[state]);
         }
-        previous[state] = value;
-        has_previous[state] = true;
+        history[state].push_back(value);
         ++state;
       }
       if (signal.health) {

@@ -5,6 +5,7 @@
 #include <tuple>
 #include <utility>
 
+#include "io/skab_reader.h"
 #include "io/waveforms_reader.h"
 
 namespace edgeloop::io {
@@ -44,7 +45,15 @@ Result<std::vector<Waveform>> CutBursts(const Waveform& record, int64_t burst_ms
 
 Result<CsvReplaySource> CsvReplaySource::Open(const CsvReplayConfig& config, FileSystem& fs) {
   std::vector<AssetReadings> readings;
-  if (!config.readings_path.empty()) {
+  if (config.format == ReplayFormat::kSkab) {
+    if (config.readings_path.empty() || config.asset.empty()) {
+      return InvalidArgument("csv replay: format skab needs a readings file and an asset");
+    }
+    EL_ASSIGN_OR_RETURN(SkabFile skab, ReadSkabCsv(config.readings_path, fs));
+    skab.readings.asset = config.asset;
+    for (std::string& signal : skab.readings.signals) signal = SkabSignalName(signal);
+    readings.push_back(std::move(skab.readings));
+  } else if (!config.readings_path.empty()) {
     EL_ASSIGN_OR_RETURN(readings, ReadReadingsCsv(config.readings_path, fs));
   }
   std::vector<Waveform> bursts;

@@ -1,6 +1,7 @@
 // CsvReplaySource: a Source that replays files as if the sensors were live.
 //
-// It serves the rows of a readings file (wide or long, via ReadingsReplay), the bursts of a
+// It serves the rows of a readings file (wide or long, via ReadingsReplay; or one SKAB file), the
+// bursts of a
 // waveforms file (`edgeloop sim --raw-khz`) and bursts cut from a one-column CWRU record, merged
 // by time. Time mapping: at the first Poll the clock time now0 is pinned to the first file time
 // t0 still to serve; an item at file time t is due when now >= now0 + (t - t0) / speed. Items keep
@@ -39,7 +40,15 @@ struct CwruReplayConfig {
   int64_t start_ms = 0;
 };
 
+enum class ReplayFormat {
+  kReadings,  // readings_path is a readings CSV (readings_reader.h)
+  kSkab,      // readings_path is one `;`-separated SKAB file (skab_reader.h) of asset `asset`;
+              // labels are ignored and signals named per SkabSignalName
+};
+
 struct CsvReplayConfig {
+  ReplayFormat format = ReplayFormat::kReadings;
+  std::string asset;           // kSkab: the asset the file's rows belong to (required)
   std::string readings_path;   // optional
   std::string waveforms_path;  // optional
   std::optional<CwruReplayConfig> cwru;

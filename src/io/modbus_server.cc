@@ -105,8 +105,9 @@ void ModbusServer::Serve() {
       const int length = modbus_receive(ctx_, query.data());
       if (length > 0) {
         std::lock_guard<std::mutex> lock(mapping_mu_);
-        modbus_reply(ctx_, query.data(), length, mapping_);
+        // Counted before the reply goes out, so a client that has its answer sees the count.
         requests_served_.fetch_add(1);
+        modbus_reply(ctx_, query.data(), length, mapping_);
       }
       if (length < 0) {  // the client left or sent garbage
         ::close(*it);

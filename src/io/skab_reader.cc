@@ -30,6 +30,14 @@ Result<int> ParseLabel(std::string_view name, size_t line, const std::string& co
 
 }  // namespace
 
+std::string SkabSignalName(std::string_view column) {
+  std::string name(column);
+  for (char& c : name) {
+    if (c == ' ') c = '_';
+  }
+  return name;
+}
+
 std::string SkabAssetName(std::string_view path) {
   const size_t slash = path.find_last_of('/');
   std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);

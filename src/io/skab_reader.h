@@ -21,6 +21,10 @@ struct SkabFile {
   bool labelled = false;         // the header carries `anomaly` and `changepoint`
 };
 
+// A SKAB column name as a feature-spec signal name: spaces become '_' ("Volume Flow RateRMS" ->
+// "Volume_Flow_RateRMS").
+std::string SkabSignalName(std::string_view column);
+
 // "<parent folder>/<file stem>" of a path: ".../valve1/3.csv" -> "valve1/3".
 std::string SkabAssetName(std::string_view path);
 

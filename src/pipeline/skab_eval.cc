@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <map>
 #include <memory>
 #include <utility>
 
 #include "base/strings.h"
+#include "base/time_format.h"
+#include "features/window_extractor.h"
 #include "io/skab_reader.h"
 #include "models/isolation_forest_scorer.h"
 #include "models/pca_scorer.h"
@@ -17,30 +18,6 @@
 
 namespace edgeloop::pipeline {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Trailing mean over `window` values, ignoring NaN; NaN when the window has no value.
-std::vector<double> TrailingMean(const std::vector<double>& x, int window) {
-  std::vector<double> out(x.size(), kNaN);
-  double sum = 0;
-  int count = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    if (std::isfinite(x[i])) {
-      sum += x[i];
-      ++count;
-    }
-    if (i >= static_cast<size_t>(window)) {
-      const double old = x[i - static_cast<size_t>(window)];
-      if (std::isfinite(old)) {
-        sum -= old;
-        --count;
-      }
-    }
-    if (count > 0) out[i] = sum / count;
-  }
-  return out;
-}
 
 // Labelled SKAB files under dir: dir/*.csv and dir/*/*.csv, sorted by path.
 Result<std::vector<std::string>> FindCsvFiles(const std::string& dir, FileSystem& fs) {
@@ -64,6 +41,7 @@ Result<std::vector<std::string>> FindCsvFiles(const std::string& dir, FileSystem
 
 struct FittedModel {
   std::unique_ptr<models::Scorer> scorer;
+  std::string model_json;
   std::vector<double> training_scores;
 };
 
@@ -74,6 +52,7 @@ Result<FittedModel> Fit(const SkabEvalConfig& config, const std::vector<std::str
     EL_ASSIGN_OR_RETURN(training::PcaFitResult fit, training::FitPca(names, train, config.pca));
     EL_ASSIGN_OR_RETURN(std::unique_ptr<models::PcaScorer> scorer,
                         models::PcaScorer::Create(std::move(fit.model)));
+    fitted.model_json = scorer->ToJson();
     fitted.scorer = std::move(scorer);
     fitted.training_scores = std::move(fit.training_scores);
   } else {
@@ -81,6 +60,7 @@ Result<FittedModel> Fit(const SkabEvalConfig& config, const std::vector<std::str
                         training::FitIsolationForest(names, train, config.isolation_forest));
     EL_ASSIGN_OR_RETURN(std::unique_ptr<models::IsolationForestScorer> scorer,
                         models::IsolationForestScorer::Create(std::move(fit.model)));
+    fitted.model_json = scorer->ToJson();
     fitted.scorer = std::move(scorer);
     fitted.training_scores = std::move(fit.training_scores);
   }
@@ -89,44 +69,47 @@ Result<FittedModel> Fit(const SkabEvalConfig& config, const std::vector<std::str
 
 Result<SkabFileResult> EvaluateFile(const io::SkabFile& file, const SkabEvalConfig& config,
                                     std::vector<std::string>* feature_names) {
-  const std::string& name = file.readings.asset;
+  EL_ASSIGN_OR_RETURN(SkabFittedFile fitted, FitSkabFile(file, config));
+  const SkabFeatures& f = fitted.features;
+  *feature_names = f.names;
   const size_t n = file.readings.rows();
   const size_t train_rows = static_cast<size_t>(config.train_rows);
-  if (n <= train_rows) {
-    return InvalidArgument("SKAB file " + name + ": " + std::to_string(n) +
-                           " rows, not more than the " + std::to_string(train_rows) +
-                           " training rows");
+  const size_t d = f.names.size();
+  const size_t windows = f.window_end_ms.size();
+
+  // Score every window with an input, in time order, and run the alert rule over them.
+  std::vector<size_t> scored;
+  std::vector<double> scores;
+  for (size_t w = 0; w < windows; ++w) {
+    const double* row = f.Row(w);
+    if (std::all_of(row, row + d, [](double v) { return std::isnan(v); })) continue;
+    scored.push_back(w);
+    scores.push_back(fitted.scorer->Score(row));
   }
-  EL_ASSIGN_OR_RETURN(std::vector<double> rows,
-                      SkabFeatureRows(file.readings, config.features, feature_names));
-  const size_t d = feature_names->size();
-  // Training rows start once every feature's window is full (first rows lack a rate's lag).
-  size_t first = static_cast<size_t>(config.features.window_rows - 1);
-  if (!config.features.rate_signals.empty()) {
-    first = std::max(first, static_cast<size_t>(config.features.rate_lag_rows +
-                                                config.features.window_rows - 1));
+  const std::vector<double> on = SkabAlertPredictions(scores, fitted.threshold, config.alert);
+  std::vector<double> state(windows, 0.0);  // alert open after each window
+  double open = 0;
+  for (size_t w = 0, k = 0; w < windows; ++w) {
+    if (k < scored.size() && scored[k] == w) open = on[k++];
+    state[w] = open;
   }
-  first = std::min(first, train_rows / 2);
-  const std::vector<double> train(rows.begin() + static_cast<long>(first * d),
-                                  rows.begin() + static_cast<long>(train_rows * d));
-  Result<FittedModel> fitted = Fit(config, *feature_names, train);
-  if (!fitted.ok()) return fitted.status().WithContext("SKAB file " + name);
-  EL_ASSIGN_OR_RETURN(double threshold,
-                      training::AnomalyThreshold(fitted->training_scores, config.threshold()));
-  std::vector<double> scores(n - train_rows);
-  fitted->scorer->ScoreBatch(rows.data() + train_rows * d, n - train_rows, scores.data());
 
   SkabFileResult result;
-  result.name = name;
+  result.name = file.readings.asset;
   result.rows = n;
-  result.threshold = threshold;
+  result.threshold = fitted.threshold;
   training::SkabSeries& s = result.series;
   s.time_ms.assign(file.readings.time_ms.begin() + static_cast<long>(train_rows),
                    file.readings.time_ms.end());
   s.anomaly.assign(file.anomaly.begin() + static_cast<long>(train_rows), file.anomaly.end());
   s.changepoint.assign(file.changepoint.begin() + static_cast<long>(train_rows),
                        file.changepoint.end());
-  s.prediction = SkabAlertPredictions(scores, threshold, config.alert);
+  for (size_t i = train_rows; i < n; ++i) s.prediction.push_back(state[f.row_window[i]]);
+  const size_t first_test = f.row_window[train_rows];
+  for (size_t w = first_test; w < windows; ++w) {
+    const double before = w == 0 ? 0.0 : state[w - 1];
+    if (state[w] != before) result.alerts.push_back({f.window_end_ms[w], state[w] != 0});
+  }
   return result;
 }
 
@@ -146,38 +129,107 @@ SkabScores Score(const std::string& name, const std::vector<const SkabFileResult
 
 }  // namespace
 
-Result<std::vector<double>> SkabFeatureRows(const AssetReadings& readings,
-                                            const SkabFeatureConfig& config,
-                                            std::vector<std::string>* feature_names) {
-  feature_names->clear();
-  std::vector<std::vector<double>> columns;
+Result<features::FeatureSpec> SkabFeatureSpec(const SkabFeatureConfig& config) {
+  features::FeatureSpec spec;
+  spec.window_length_ms = static_cast<int64_t>(config.window_rows) * kMillisPerSecond;
+  spec.hop_ms = kMillisPerSecond;
+  spec.period_ms = kMillisPerSecond;
+  spec.min_coverage = 0;  // a trailing mean over whatever rows the window holds
   for (const std::string& signal : config.level_signals) {
-    const int index = readings.SignalIndex(signal);
-    if (index < 0) {
-      return InvalidArgument("SKAB file " + readings.asset + ": no signal '" + signal + "'");
-    }
-    columns.push_back(TrailingMean(readings.values[static_cast<size_t>(index)], config.window_rows));
-    feature_names->push_back(signal + "__mean");
+    features::SignalSpec s;
+    s.name = io::SkabSignalName(signal);
+    s.functions = {features::WindowFunction::kMean};
+    spec.signals.push_back(std::move(s));
   }
-  const size_t lag = static_cast<size_t>(config.rate_lag_rows);
   for (const std::string& signal : config.rate_signals) {
-    const int index = readings.SignalIndex(signal);
-    if (index < 0) {
-      return InvalidArgument("SKAB file " + readings.asset + ": no signal '" + signal + "'");
+    features::SignalSpec s;
+    s.name = io::SkabSignalName(signal);
+    s.functions = {features::WindowFunction::kMean};
+    s.changes = {features::ChangeKind::kDelta};
+    s.lag = config.rate_lag_rows;
+    spec.signals.push_back(std::move(s));
+  }
+  Status valid = spec.Validate();
+  if (!valid.ok()) return valid.WithContext("SKAB features");
+  return spec;
+}
+
+std::vector<std::string> SkabModelInputs(const SkabFeatureConfig& config) {
+  std::vector<std::string> names;
+  for (const std::string& s : config.level_signals) {
+    names.push_back(io::SkabSignalName(s) + "__mean");
+  }
+  for (const std::string& s : config.rate_signals) {
+    names.push_back(io::SkabSignalName(s) + "__mean__delta");
+  }
+  return names;
+}
+
+Result<SkabFeatures> SkabFeatureRows(const AssetReadings& readings,
+                                     const SkabFeatureConfig& config) {
+  EL_ASSIGN_OR_RETURN(features::FeatureSpec spec, SkabFeatureSpec(config));
+  AssetReadings renamed = readings;
+  for (std::string& signal : renamed.signals) signal = io::SkabSignalName(signal);
+  for (const features::SignalSpec& s : spec.signals) {
+    if (renamed.SignalIndex(s.name) < 0) {
+      return InvalidArgument("SKAB file " + readings.asset + ": no signal '" + s.name + "'");
     }
-    const std::vector<double>& x = readings.values[static_cast<size_t>(index)];
-    std::vector<double> change(x.size(), kNaN);
-    for (size_t i = lag; i < x.size(); ++i) change[i] = x[i] - x[i - lag];
-    columns.push_back(TrailingMean(change, config.window_rows));
-    feature_names->push_back(signal + "__change_" + std::to_string(lag));
   }
-  const size_t n = readings.rows();
-  const size_t d = columns.size();
-  std::vector<double> rows(n * d);
-  for (size_t r = 0; r < n; ++r) {
-    for (size_t c = 0; c < d; ++c) rows[r * d + c] = columns[c][r];
+  EL_ASSIGN_OR_RETURN(features::FeatureTable table, features::ExtractFeatures(spec, renamed));
+  SkabFeatures out;
+  out.names = SkabModelInputs(config);
+  std::vector<size_t> pick;
+  for (const std::string& name : out.names) {
+    pick.push_back(static_cast<size_t>(
+        std::find(table.columns.begin(), table.columns.end(), name) - table.columns.begin()));
   }
-  return rows;
+  const size_t width = table.columns.size();
+  out.window_end_ms = table.window_end_ms;
+  out.values.reserve(table.rows() * pick.size());
+  for (size_t w = 0; w < table.rows(); ++w) {
+    for (size_t c : pick) out.values.push_back(table.values[w * width + c]);
+  }
+  for (int64_t t : readings.time_ms) {
+    const int64_t end = features::BlockEndFor(t, spec.hop_ms);
+    out.row_window.push_back(static_cast<size_t>((end - out.window_end_ms.front()) / spec.hop_ms));
+  }
+  return out;
+}
+
+Result<SkabFittedFile> FitSkabFile(const io::SkabFile& file, const SkabEvalConfig& config) {
+  EL_RETURN_IF_ERROR(ValidateSkabEvalConfig(config));
+  const std::string& name = file.readings.asset;
+  const size_t n = file.readings.rows();
+  const size_t train_rows = static_cast<size_t>(config.train_rows);
+  if (n <= train_rows) {
+    return InvalidArgument("SKAB file " + name + ": " + std::to_string(n) +
+                           " rows, not more than the " + std::to_string(train_rows) +
+                           " training rows");
+  }
+  SkabFittedFile fitted;
+  EL_ASSIGN_OR_RETURN(fitted.features, SkabFeatureRows(file.readings, config.features));
+  const SkabFeatures& f = fitted.features;
+  const size_t d = f.names.size();
+  // Training rows start once every feature's window is full (first rows lack a rate's lag).
+  size_t first = static_cast<size_t>(config.features.window_rows - 1);
+  if (!config.features.rate_signals.empty()) {
+    first = std::max(first, static_cast<size_t>(config.features.rate_lag_rows +
+                                                config.features.window_rows - 1));
+  }
+  first = std::min(first, train_rows / 2);
+  std::vector<double> train;
+  for (size_t i = first; i < train_rows; ++i) {
+    const size_t w = f.row_window[i];
+    fitted.training_windows.push_back(w);
+    train.insert(train.end(), f.Row(w), f.Row(w) + d);
+  }
+  Result<FittedModel> model = Fit(config, f.names, train);
+  if (!model.ok()) return model.status().WithContext("SKAB file " + name);
+  EL_ASSIGN_OR_RETURN(fitted.threshold,
+                      training::AnomalyThreshold(model->training_scores, config.threshold()));
+  fitted.scorer = std::move(model->scorer);
+  fitted.model_json = std::move(model->model_json);
+  return fitted;
 }
 
 std::vector<double> SkabAlertPredictions(const std::vector<double>& scores, double threshold,

@@ -73,9 +73,12 @@ FeatureBuilder::FeatureBuilder(const FeatureSpec* spec) : spec_(spec) {
   columns_ = spec->Columns().size();
   expected_samples_ =
       static_cast<double>(spec->window_length_ms) / static_cast<double>(spec->period_ms);
-  size_t functions = 0;
-  for (const SignalSpec& s : spec->signals) functions += s.functions.size();
-  changes_.resize(functions);
+  for (const SignalSpec& s : spec->signals) {
+    for (size_t f = 0; f < s.functions.size(); ++f) {
+      changes_.emplace_back();
+      changes_.back().lag = static_cast<size_t>(std::max(s.lag, 1));
+    }
+  }
 }
 
 void FeatureBuilder::Build(int64_t window_end_ms, const std::vector<const Block*>& blocks,
@@ -98,7 +101,8 @@ void FeatureBuilder::Build(int64_t window_end_ms, const std::vector<const Block*
       ChangeState& state = changes_[change_index++];
       for (ChangeKind c : signal.changes) {
         if (c == ChangeKind::kDelta) {
-          out[col++] = state.has_previous ? value - state.previous : kNaN;
+          const bool full = state.history.size() == state.lag;
+          out[col++] = full ? value - state.history[state.next] : kNaN;
         } else if (value == value) {
           state.ewma = state.has_ewma
                            ? signal.ewma_alpha * value + (1.0 - signal.ewma_alpha) * state.ewma
@@ -109,8 +113,12 @@ void FeatureBuilder::Build(int64_t window_end_ms, const std::vector<const Block*
           out[col++] = state.has_ewma ? state.ewma : kNaN;
         }
       }
-      state.previous = value;
-      state.has_previous = true;
+      if (state.history.size() < state.lag) {
+        state.history.push_back(value);
+      } else {
+        state.history[state.next] = value;
+        state.next = (state.next + 1) % state.history.size();
+      }
     }
     if (signal.health) {
       out[col++] = coverage >= 1 ? 0.0 : 1.0 - coverage;

@@ -49,8 +49,9 @@ class FeatureBuilder {
 
  private:
   struct ChangeState {
-    bool has_previous = false;
-    double previous = 0;
+    size_t lag = 1;
+    std::vector<double> history;  // the last `lag` values, a ring; once full, next is the oldest
+    size_t next = 0;
     double ewma = 0;
     bool has_ewma = false;
   };

@@ -164,8 +164,9 @@ Status SpecParser::ParseWindow(const YAML::Node& node, FeatureSpec* spec) const 
 
 Result<SignalSpec> SpecParser::ParseSignal(const YAML::Node& node, size_t index) const {
   std::string where = "signals[" + std::to_string(index) + "]";
-  EL_RETURN_IF_ERROR(CheckKeys(
-      node, where, {"name", "unit", "range", "functions", "change", "ewma_alpha", "health"}));
+  EL_RETURN_IF_ERROR(CheckKeys(node, where,
+                               {"name", "unit", "range", "functions", "change", "lag",
+                                "ewma_alpha", "health"}));
   SignalSpec s;
   s.line = node.Mark().line + 1;
   if (!node["name"]) return Error(node, where, "missing key 'name'");
@@ -191,6 +192,13 @@ Result<SignalSpec> SpecParser::ParseSignal(const YAML::Node& node, size_t index)
       }
       s.changes.push_back(kind);
     }
+  }
+  if (node["lag"]) {
+    int lag = 0;
+    if (!node["lag"].IsScalar() || !YAML::convert<int>::decode(node["lag"], lag) || lag < 1) {
+      return Error(node["lag"], where + ": lag", "expected a whole number of windows >= 1");
+    }
+    s.lag = lag;
   }
   if (node["ewma_alpha"]) {
     EL_ASSIGN_OR_RETURN(s.ewma_alpha, Number(node["ewma_alpha"], where + ": ewma_alpha"));
