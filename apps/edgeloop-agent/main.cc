@@ -25,6 +25,7 @@
 #include "agent/source_factory.h"
 #include "base/build_info.h"
 #include "base/clock.h"
+#include "base/exit_code.h"
 #include "base/file_system.h"
 #include "base/log.h"
 #include "base/sha256.h"
@@ -36,27 +37,9 @@ namespace {
 
 using agent::AgentConfig;
 
-// Exit codes (the same scheme as `edgeloop`): 0 ok · 2 bad config or input · 3 not found ·
-// 4 untrusted signer · 5 I/O or unavailable · 6 bundle failed verification · 7 conflict or
-// precondition (an older or rejected bundle, another agent on the data dir) · 70 internal.
-int ExitCodeFor(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kOk: return 0;
-    case StatusCode::kInvalidArgument: return 2;
-    case StatusCode::kNotFound: return 3;
-    case StatusCode::kPermissionDenied:
-    case StatusCode::kUnauthenticated: return 4;
-    case StatusCode::kIoError:
-    case StatusCode::kUnavailable:
-    case StatusCode::kResourceExhausted: return 5;
-    case StatusCode::kDataLoss: return 6;
-    case StatusCode::kAlreadyExists:
-    case StatusCode::kFailedPrecondition:
-    case StatusCode::kAborted: return 7;
-    default: return 70;
-  }
-}
-
+// Exit codes are base/exit_code.h's, the same as `edgeloop`'s: 0 ok · 2 bad config or input ·
+// 3 not found · 4 untrusted signer · 5 I/O or unavailable · 6 bundle failed verification ·
+// 7 conflict or precondition (an older or rejected bundle, another agent on the data dir).
 int Fail(const Status& s) {
   std::fprintf(stderr, "edgeloop-agent: %s\n", std::string(s.message()).c_str());
   return ExitCodeFor(s);

@@ -6,14 +6,13 @@
 
 #include <cstdio>
 
+#include "base/exit_code.h"  // ExitCodeFor
 #include "base/status.h"
 
 namespace edgeloop::app {
 
 constexpr int kExitOk = 0;
 constexpr int kExitCheckFailed = 1;
-
-int ExitCodeFor(const Status& status);
 
 // Prints "edgeloop: <message>" to `err` and returns the exit code for `status`.
 int ReportFailure(const Status& status, std::FILE* err = stderr);
