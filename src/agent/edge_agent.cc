@@ -230,6 +230,7 @@ Status EdgeAgent::Collect() {
   }
   if (entries.empty() && checkpoints.empty()) return Status::Ok();
   EL_ASSIGN_OR_RETURN(int64_t last_seq, outbox_.Append(entries, checkpoints));
+  outbox_changed_ = true;
   (void)last_seq;
   for (const auto& [asset, through] : checkpoints) checkpoints_[asset] = through;
   return Status::Ok();
@@ -325,8 +326,15 @@ void EdgeAgent::PublishSnapshot() {
   for (const auto& [asset, signals] : faults_) faults += static_cast<int64_t>(signals.size());
   counters_.sensor_faults_open = faults;
   counters_.assets = static_cast<int64_t>(assets_.size());
-  Result<OutboxStats> stats = outbox_.Stats();
-  if (stats.ok()) counters_.outbox = *stats;
+  // Counting the outbox is a query over every pending record: only after it changed, not on
+  // every idle turn.
+  if (outbox_changed_) {
+    Result<OutboxStats> stats = outbox_.Stats();
+    if (stats.ok()) {
+      counters_.outbox = *stats;
+      outbox_changed_ = false;
+    }
+  }
   std::lock_guard<std::mutex> lock(mu_);
   snapshot_ = counters_;
 }

@@ -139,6 +139,7 @@ class EdgeAgent {
   std::vector<int64_t> recent_latency_ns_;
   size_t latency_cursor_ = 0;
   std::map<std::string, std::set<std::string>> faults_;  // asset -> unhealthy signals
+  bool outbox_changed_ = true;  // the outbox stats in counters_ are stale
   std::set<std::string> open_alerts_;
 
   mutable std::mutex mu_;  // guards model_ and snapshot_
