@@ -2,6 +2,7 @@
 # ARCHITECTURE.md enforced at configure time, both on the link line and on the #include lines.
 #
 #   el_module(features DEPS base LIBS kissfft::kissfft)
+#   el_module(net DEPS base EXCLUDE "/httplib_[a-z]+\\.cc$")   # those files go to another target
 #
 # Sources are every *.cc in the module folder (and internal/) except *_test.cc; tests are every
 # *_test.cc, built into one executable el_<module>_tests and registered with CTest.
@@ -31,7 +32,7 @@ set(EL_ALLOWED_SAME_TIER_pipeline store registry rollout)
 set(EL_ALLOWED_CLOSURE_agent agent base features models drift bundle api net io)
 
 function(el_module name)
-  cmake_parse_arguments(EL "" "" "DEPS;LIBS;TEST_LIBS" ${ARGN})
+  cmake_parse_arguments(EL "" "EXCLUDE" "DEPS;LIBS;TEST_LIBS" ${ARGN})
   if(NOT DEFINED EL_TIER_${name})
     message(FATAL_ERROR "module '${name}' is not in the dependency map of cmake/EdgeloopModule.cmake")
   endif()
@@ -68,6 +69,11 @@ function(el_module name)
        ${CMAKE_CURRENT_SOURCE_DIR}/*.h ${CMAKE_CURRENT_SOURCE_DIR}/internal/*.h)
   set(tests ${srcs})
   list(FILTER srcs EXCLUDE REGEX "_test\\.cc$")
+  if(EL_EXCLUDE)
+    # Sources built into a separate target by the module's CMakeLists (e.g. an adapter over a
+    # library the edge does not link).
+    list(FILTER srcs EXCLUDE REGEX "${EL_EXCLUDE}")
+  endif()
   list(FILTER tests INCLUDE REGEX "_test\\.cc$")
 
   # Include-level direction: a module's files include only its own and its dependencies' headers.

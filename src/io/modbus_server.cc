@@ -1,5 +1,7 @@
 #include "io/modbus_server.h"
 
+#include "io/internal/modbus_library.h"
+
 #include <modbus.h>
 #include <netinet/in.h>
 #include <sys/select.h>
@@ -19,6 +21,7 @@ constexpr int kRegisters = 65536;
 }  // namespace
 
 Result<std::unique_ptr<ModbusServer>> ModbusServer::Start(int port, const std::string& host) {
+  EL_RETURN_IF_ERROR(internal::LoadModbusLibrary());
   std::unique_ptr<ModbusServer> server(new ModbusServer());
   server->ctx_ = modbus_new_tcp(host.c_str(), port);
   if (server->ctx_ == nullptr) {

@@ -1,5 +1,7 @@
 #include "io/modbus_source.h"
 
+#include "io/internal/modbus_library.h"
+
 #include <modbus.h>
 
 #include <algorithm>
@@ -150,6 +152,7 @@ double DecodeModbusValue(const ModbusPoint& point, const uint16_t* registers) {
 
 Result<std::unique_ptr<ModbusSource>> ModbusSource::Create(const ModbusSourceConfig& config) {
   EL_RETURN_IF_ERROR(config.Validate());
+  EL_RETURN_IF_ERROR(internal::LoadModbusLibrary());
   std::unique_ptr<ModbusSource> source(new ModbusSource(config));
   source->ctx_ = modbus_new_tcp(config.host.c_str(), config.port);
   if (source->ctx_ == nullptr) {

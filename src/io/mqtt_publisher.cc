@@ -62,7 +62,7 @@ MqttPublisher::~MqttPublisher() {
 }
 
 Result<std::unique_ptr<MqttPublisher>> MqttPublisher::Connect(const MqttPublisherConfig& config) {
-  internal::InitMosquittoLibraryOnce();
+  EL_RETURN_IF_ERROR(internal::InitMosquittoLibraryOnce());
   std::unique_ptr<MqttPublisher> publisher(new MqttPublisher(config));
   const char* id = config.client_id.empty() ? nullptr : config.client_id.c_str();
   publisher->mosq_ = mosquitto_new(id, true, publisher->state_.get());

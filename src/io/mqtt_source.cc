@@ -119,13 +119,13 @@ Result<std::unique_ptr<MqttSource>> MqttSource::Connect(const MqttSourceConfig& 
   if (config.max_queue == 0) {
     return InvalidArgument("mqtt source " + endpoint + ": max_queue must be positive");
   }
+  EL_RETURN_IF_ERROR(internal::InitMosquittoLibraryOnce());
   for (const std::string& topic : config.topics) {
     if (mosquitto_sub_topic_check(topic.c_str()) != MOSQ_ERR_SUCCESS) {
       return InvalidArgument("mqtt source " + endpoint + ": '" + topic +
                              "' is not a valid subscription filter");
     }
   }
-  internal::InitMosquittoLibraryOnce();
   std::unique_ptr<MqttSource> source(new MqttSource(config));
   source->mosq_ = mosquitto_new(config.client_id.c_str(), false, source->state_.get());
   if (source->mosq_ == nullptr) {

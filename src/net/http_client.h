@@ -13,12 +13,22 @@
 // Implementations are thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "base/status.h"
 #include "net/http_types.h"
 
 namespace edgeloop::net {
+
+// Options every client adapter takes.
+struct HttpClientOptions {
+  int64_t connect_timeout_ms = 3000;
+  int64_t read_timeout_ms = 10000;
+  int64_t write_timeout_ms = 10000;
+  std::string bearer_token;  // sent as "Authorization: Bearer <token>" when not empty
+  bool keep_alive = true;
+};
 
 class HttpClient {
  public:

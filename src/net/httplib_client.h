@@ -13,14 +13,6 @@
 
 namespace edgeloop::net {
 
-struct HttpClientOptions {
-  int64_t connect_timeout_ms = 3000;
-  int64_t read_timeout_ms = 10000;
-  int64_t write_timeout_ms = 10000;
-  std::string bearer_token;  // sent as "Authorization: Bearer <token>" when not empty
-  bool keep_alive = true;
-};
-
 // InvalidArgument when `base_url` is not "http://host[:port][/prefix]" or "https://...".
 Result<std::unique_ptr<HttpClient>> NewHttplibClient(const std::string& base_url,
                                                      const HttpClientOptions& options = {});
