@@ -6,7 +6,6 @@
 #include "edgeloop/exit_code.h"
 #include "edgeloop/progress_line.h"
 #include "pipeline/train_job.h"
-#include "training/report.h"
 
 namespace edgeloop::app {
 namespace {
@@ -71,19 +70,21 @@ int RunTrain(const AppContext& context, const TrainFlags& flags) {
     json doc = {{"run_id", result->run.id},
                 {"model", v.model},
                 {"version", v.version},
+                {"kind", v.kind},
                 {"aliases", v.aliases},
                 {"model_digest", v.model_digest},
                 {"feature_rows", result->feature_rows},
                 {"assets", result->assets},
                 {"seconds", {{"features", result->seconds_features},
                              {"training", result->seconds_training}}},
-                {"metrics", training::ToJson(result->report)}};
+                {"metrics", json::parse(result->summary_json, nullptr, false)}};
     std::fprintf(context.out, "%s\n", doc.dump(2).c_str());
     return kExitOk;
   }
   std::fprintf(context.out, "run           %s\n", result->run.id.c_str());
   std::fprintf(context.out, "model         %s version %d%s\n", v.model.c_str(), v.version,
                v.aliases.empty() ? "" : (" (" + Aliases(v) + ")").c_str());
+  std::fprintf(context.out, "model kind    %s\n", v.kind.c_str());
   std::fprintf(context.out, "model digest  %s\n", v.model_digest.c_str());
   std::fprintf(context.out, "data          %zu assets, %zu feature rows (features %.1f s, training %.1f s)\n\n",
                result->assets, result->feature_rows, result->seconds_features,

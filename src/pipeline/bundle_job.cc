@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +11,8 @@
 #include "base/sha256.h"
 #include "bundle/bundle_builder.h"
 #include "features/feature_spec.h"
+#include "models/isolation_forest_scorer.h"
+#include "models/pca_scorer.h"
 
 namespace edgeloop::pipeline {
 namespace {
@@ -23,7 +26,74 @@ uint64_t SeedFrom(const std::string& digest) {
   return std::stoull(digest.substr(0, 16), nullptr, 16);
 }
 
+// Rows around an anomaly model's standardisation: x = mean + scale * z, where z is a split point
+// (in standardised units, nudged to either side) of the feature when it has any and a coin says
+// so, and otherwise normal with spread 1, or 4 for every fourth row.
+std::vector<std::vector<double>> GoldenRowsAround(const std::vector<double>& means,
+                                                  const std::vector<double>& scales,
+                                                  const std::vector<std::vector<double>>& splits,
+                                                  size_t count, uint64_t seed) {
+  Random random(seed);
+  const size_t d = means.size();
+  std::vector<std::vector<double>> rows(count, std::vector<double>(d));
+  for (size_t i = 0; i < count; ++i) {
+    const double spread = i % 4 == 3 ? 4.0 : 1.0;
+    for (size_t f = 0; f < d; ++f) {
+      double z;
+      if (random.Bernoulli(0.05)) {
+        rows[i][f] = std::numeric_limits<double>::quiet_NaN();
+        continue;
+      }
+      if (!splits[f].empty() && random.Bernoulli(0.5)) {
+        const double at =
+            splits[f][random.UniformInt(0, static_cast<int64_t>(splits[f].size()) - 1)];
+        const double nudge = (std::abs(at) + 1.0) * 1e-3;
+        z = random.Bernoulli(0.5) ? at + nudge : at - nudge;
+      } else {
+        z = random.Normal(0, spread);
+      }
+      rows[i][f] = means[f] + scales[f] * z;
+    }
+  }
+  return rows;
+}
+
 }  // namespace
+
+std::string BundleModelKind(std::string_view registry_kind) {
+  if (registry_kind.empty() || registry_kind.substr(0, 8) == "xgboost:") return "tree_ensemble";
+  return std::string(registry_kind);
+}
+
+Result<std::vector<std::vector<double>>> GoldenRowsForModel(std::string_view kind,
+                                                            const std::string& model_json,
+                                                            size_t num_features, size_t count,
+                                                            uint64_t seed) {
+  if (kind == models::PcaScorer::kKind) {
+    Result<std::unique_ptr<models::PcaScorer>> pca = models::PcaScorer::FromJson(model_json);
+    if (!pca.ok()) return DataLoss("model: " + pca.status().message());
+    const models::PcaModel& m = (*pca)->model();
+    return GoldenRowsAround(m.means, m.scales,
+                            std::vector<std::vector<double>>(m.means.size()), count, seed);
+  }
+  if (kind == models::IsolationForestScorer::kKind) {
+    Result<std::unique_ptr<models::IsolationForestScorer>> forest =
+        models::IsolationForestScorer::FromJson(model_json);
+    if (!forest.ok()) return DataLoss("model: " + forest.status().message());
+    const models::IsolationForestModel& m = (*forest)->model();
+    std::vector<std::vector<double>> splits(m.means.size());
+    for (const models::IsolationTree& tree : m.trees) {
+      for (size_t node = 0; node < tree.feature.size(); ++node) {
+        const int32_t f = tree.feature[node];
+        if (f >= 0 && static_cast<size_t>(f) < splits.size()) {
+          splits[static_cast<size_t>(f)].push_back(tree.threshold[node]);
+        }
+      }
+    }
+    return GoldenRowsAround(m.means, m.scales, splits, count, seed);
+  }
+  return GoldenRowsFromSplits(model_json, num_features, count, seed);
+}
 
 Result<std::vector<std::vector<double>>> GoldenRowsFromSplits(const std::string& model_json,
                                                               size_t num_features, size_t count,
@@ -93,6 +163,7 @@ Result<BuiltBundle> BuildBundleForVersion(const std::string& model_ref,
   bundle::BundleInputs inputs;
   inputs.model_name = version.model;
   inputs.model_version = version.version;
+  inputs.model_kind = BundleModelKind(version.kind);
   inputs.model_json = *model_json;
   inputs.feature_names = version.feature_names;
   inputs.feature_spec = spec;
@@ -129,8 +200,9 @@ Result<BuiltBundle> BuildBundleForVersion(const std::string& model_ref,
     }
   }
   EL_ASSIGN_OR_RETURN(inputs.golden_rows,
-                      GoldenRowsFromSplits(*model_json, version.feature_names.size(), kGoldenRows,
-                                           SeedFrom(version.model_digest)));
+                      GoldenRowsForModel(inputs.model_kind, *model_json,
+                                         version.feature_names.size(), kGoldenRows,
+                                         SeedFrom(version.model_digest)));
   // The version's registration time, not the clock: the same version gives the same bytes.
   inputs.created_ms = version.created_ms;
 

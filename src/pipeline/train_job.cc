@@ -2,6 +2,7 @@
 
 #include <climits>
 #include <cstdlib>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -14,6 +15,8 @@
 #include "drift/reference_histogram.h"
 #include "features/window_extractor.h"
 #include "pipeline/data_source.h"
+#include "pipeline/train_job_anomaly.h"
+#include "training/anomaly_trainer.h"
 #include "training/dataset.h"
 #include "training/trainer.h"
 
@@ -76,7 +79,8 @@ std::string ModelKind(const training::TrainResult& trained) {
 struct PreparedTrainJob {
   LoadedData data;
   features::FeatureTable table;
-  training::TrainResult trained;
+  training::TrainResult trained;                        // the tree ensemble, or
+  std::optional<training::AnomalyTrainResult> anomaly;  // an anomaly model (config.anomaly)
   double seconds_features = 0;
   double seconds_training = 0;
 };
@@ -114,20 +118,27 @@ Result<Built> Build(const TrainJobConfig& config, FileSystem& fs, const TrainJob
 
   t0 = clock.MonotonicNanos();
   if (context.progress) context.progress("train", 0, 1);
-  Result<training::TrainResult> trained =
-      training::Train(built.table, built.data.events, config.training);
-  if (!trained.ok()) {
-    // Event-level messages name "events[i]"; say which file they came from.
-    return trained.status().WithContext(built.data.events_origin);
+  if (config.anomaly.has_value()) {
+    Result<training::AnomalyTrainResult> trained = training::TrainAnomaly(
+        built.table, built.data.events, config.training, *config.anomaly);
+    if (!trained.ok()) return trained.status().WithContext(built.data.events_origin);
+    built.anomaly = std::move(trained).value();
+  } else {
+    Result<training::TrainResult> trained =
+        training::Train(built.table, built.data.events, config.training);
+    if (!trained.ok()) {
+      // Event-level messages name "events[i]"; say which file they came from.
+      return trained.status().WithContext(built.data.events_origin);
+    }
+    built.trained = std::move(trained).value();
   }
-  built.trained = std::move(trained).value();
   if (context.progress) context.progress("train", 1, 1);
   built.seconds_training = Seconds(clock, t0);
   return built;
 }
 
-json ParamsJson(const TrainJobConfig& config, const Built& built) {
-  const training::XgbParams& p = built.trained.params;
+// What every train run records as params; each kind adds its own.
+json CommonParamsJson(const TrainJobConfig& config, const Built& built) {
   json params;
   params["data"] = DataSourceJson(config.data);
   params["asset_digests"] = built.data.asset_digests;
@@ -136,6 +147,12 @@ json ParamsJson(const TrainJobConfig& config, const Built& built) {
   params["horizon"] = FormatDuration(config.training.labels.horizon_ms);
   params["window"] = {{"length", FormatDuration(config.spec.window_length_ms)},
                       {"hop", FormatDuration(config.spec.hop_ms)}};
+  return params;
+}
+
+json ParamsJson(const TrainJobConfig& config, const Built& built) {
+  const training::XgbParams& p = built.trained.params;
+  json params = CommonParamsJson(config, built);
   params["xgboost"] = {{"objective", p.objective},       {"num_rounds", p.num_rounds},
                        {"max_depth", p.max_depth},       {"eta", p.eta},
                        {"subsample", p.subsample},       {"colsample_bytree", p.colsample_bytree},
@@ -181,6 +198,77 @@ json MetricsJson(const Built& built) {
   return metrics;
 }
 
+// What a run stores and a reproduction compares, whichever kind of model was trained.
+struct Outputs {
+  std::string kind;  // the registry's model kind
+  const std::string* model_json = nullptr;
+  std::string model_digest;
+  std::string dataset_digest;
+  const std::vector<training::Prediction>* test_predictions = nullptr;
+  std::vector<std::string> feature_names;
+  std::optional<double> threshold;
+  json params;
+  json metrics;
+  json reference;
+  json summary;  // what `edgeloop train --json` prints as metrics
+  std::string report_text;
+  uint64_t seed = 0;
+  int nthread = 1;
+  json library_versions;
+};
+
+Outputs TreeOutputs(const TrainJobConfig& config, const Built& built) {
+  const training::TrainResult& t = built.trained;
+  Outputs out;
+  out.kind = ModelKind(t);
+  out.model_json = &t.model_json;
+  out.model_digest = t.model_digest;
+  out.dataset_digest = t.dataset_digest;
+  out.test_predictions = &t.test_predictions;
+  out.feature_names = t.feature_names;
+  if (config.training.task == training::Task::kClassification) out.threshold = t.threshold;
+  out.params = ParamsJson(config, built);
+  out.metrics = MetricsJson(built);
+  out.reference = ReferenceJson(built);
+  out.summary = training::ToJson(t.report);
+  out.report_text = training::RenderReport(t.report);
+  out.seed = t.params.seed;
+  out.nthread = t.params.nthread;
+  out.library_versions = json{{"xgboost", t.xgboost_version}, {"compiler", __VERSION__}};
+  return out;
+}
+
+Outputs AnomalyOutputs(const TrainJobConfig& config, const Built& built) {
+  const training::AnomalyTrainResult& a = *built.anomaly;
+  Outputs out;
+  out.kind = std::string(training::AnomalyKindName(a.kind));
+  out.model_json = &a.model_json;
+  out.model_digest = a.model_digest;
+  out.dataset_digest = a.dataset_digest;
+  out.test_predictions = &a.test_predictions;
+  out.feature_names = a.feature_names;
+  out.threshold = a.threshold;
+  out.params = CommonParamsJson(config, built);
+  out.params.update(AnomalyParamsJson(config, a));  // its "model" names the kind and settings
+  out.metrics = AnomalyMetricsJson(config, a);
+  out.metrics["feature_rows"] = built.table.rows();
+  out.metrics["features"] = built.table.cols();
+  out.metrics["assets"] = built.data.readings.size();
+  out.reference = AnomalyReferenceJson(built.table, a);
+  out.summary = out.metrics;
+  out.report_text = RenderAnomalyReport(config, a);
+  out.seed = config.anomaly->kind == training::AnomalyKind::kIsolationForest
+                 ? config.anomaly->isolation_forest.seed
+                 : config.training.split.seed;
+  out.nthread = 1;
+  out.library_versions = json{{"compiler", __VERSION__}};
+  return out;
+}
+
+Outputs OutputsOf(const TrainJobConfig& config, const Built& built) {
+  return built.anomaly.has_value() ? AnomalyOutputs(config, built) : TreeOutputs(config, built);
+}
+
 }  // namespace
 
 Result<PreparedTrainJobPtr> PrepareTrainJob(const TrainJobConfig& config, FileSystem& fs,
@@ -199,19 +287,19 @@ Result<TrainJobResult> RecordTrainJob(const TrainJobConfig& config, PreparedTrai
                                       const TrainJobContext& context) {
   EL_CHECK(prepared != nullptr && context.workspace != nullptr && context.registry != nullptr);
   const Built& built = *prepared;
+  const Outputs out = OutputsOf(config, built);
   store::ArtifactStore& artifacts = context.workspace->artifacts();
   registry::Registry& registry = *context.registry;
 
   // Inputs are good: from here on we write.
-  EL_ASSIGN_OR_RETURN(std::string model_digest, artifacts.Put(built.trained.model_json));
-  EL_CHECK(model_digest == built.trained.model_digest);
-  const json metrics = MetricsJson(built);
-  json report = metrics;
-  report["text"] = training::RenderReport(built.trained.report);
+  EL_ASSIGN_OR_RETURN(std::string model_digest, artifacts.Put(*out.model_json));
+  EL_CHECK(model_digest == out.model_digest);
+  json report = out.metrics;
+  report["text"] = out.report_text;
   EL_ASSIGN_OR_RETURN(std::string report_digest, artifacts.Put(report.dump(2)));
   EL_ASSIGN_OR_RETURN(std::string predictions_digest,
-                      artifacts.Put(PredictionsCsv(built.trained.test_predictions)));
-  EL_ASSIGN_OR_RETURN(std::string reference_digest, artifacts.Put(ReferenceJson(built).dump()));
+                      artifacts.Put(PredictionsCsv(*out.test_predictions)));
+  EL_ASSIGN_OR_RETURN(std::string reference_digest, artifacts.Put(out.reference.dump()));
   // The canonical spec, stored under its own digest, is what a reproduction extracts with.
   EL_ASSIGN_OR_RETURN(std::string spec_digest, artifacts.Put(config.spec.ToYaml()));
   EL_CHECK(spec_digest == config.spec.Digest());
@@ -225,33 +313,30 @@ Result<TrainJobResult> RecordTrainJob(const TrainJobConfig& config, PreparedTrai
   spec.inputs.insert({{"readings", built.data.readings_digest},
                  {"events", built.data.events_digest},
                  {"feature_spec", config.spec.Digest()},
-                 {"dataset", built.trained.dataset_digest},
+                 {"dataset", out.dataset_digest},
                  {"predictions", predictions_digest},
                  {"reference", reference_digest}});
-  spec.params_json = ParamsJson(config, built).dump();
-  spec.seed = built.trained.params.seed;
-  spec.nthread = built.trained.params.nthread;
+  spec.params_json = out.params.dump();
+  spec.seed = out.seed;
+  spec.nthread = out.nthread;
   spec.code_version = CodeVersion();
-  spec.library_versions_json =
-      json{{"xgboost", built.trained.xgboost_version}, {"compiler", __VERSION__}}.dump();
+  spec.library_versions_json = out.library_versions.dump();
   spec.trigger = context.trigger;
   EL_ASSIGN_OR_RETURN(registry::Run run, registry.CreateRun(spec));
 
   registry::RunOutcome outcome;
-  outcome.metrics_json = metrics.dump();
+  outcome.metrics_json = out.metrics.dump();
   outcome.model_digest = model_digest;
   outcome.report_digest = report_digest;
   EL_ASSIGN_OR_RETURN(run, registry.FinishRun(run.id, outcome));
 
   registry::NewModelVersion version_spec;
   version_spec.model = config.model_name;
-  version_spec.kind = ModelKind(built.trained);
+  version_spec.kind = out.kind;
   version_spec.model_digest = model_digest;
-  version_spec.feature_names = built.trained.feature_names;
-  if (config.training.task == training::Task::kClassification) {
-    version_spec.threshold = built.trained.threshold;
-  }
-  version_spec.metrics_json = metrics.dump();
+  version_spec.feature_names = out.feature_names;
+  version_spec.threshold = out.threshold;
+  version_spec.metrics_json = out.metrics.dump();
   version_spec.source_run_id = run.id;
   EL_ASSIGN_OR_RETURN(registry::ModelVersion version, registry.CreateModelVersion(version_spec));
   if (!config.alias.empty()) {
@@ -266,8 +351,13 @@ Result<TrainJobResult> RecordTrainJob(const TrainJobConfig& config, PreparedTrai
   TrainJobResult result;
   result.run = std::move(run);
   result.version = std::move(version);
-  result.report = built.trained.report;
-  result.report_text = training::RenderReport(built.trained.report);
+  if (built.anomaly.has_value()) {
+    result.report = built.anomaly->report;
+  } else {
+    result.report = built.trained.report;
+  }
+  result.report_text = out.report_text;
+  result.summary_json = out.summary.dump();
   result.feature_rows = built.table.rows();
   result.assets = built.data.readings.size();
   result.seconds_features = built.seconds_features;
@@ -308,6 +398,7 @@ Result<ReproduceResult> ReproduceRun(const std::string& run_id, const TrainJobCo
                                           &recorded_spec));
   config.data = DataSourceFromJson(params["data"]);
   EL_ASSIGN_OR_RETURN(Built built, Build(config, fs, context));
+  const Outputs out = OutputsOf(config, built);
 
   ReproduceResult result;
   result.run_id = run_id;
@@ -321,9 +412,9 @@ Result<ReproduceResult> ReproduceRun(const std::string& run_id, const TrainJobCo
     compare("waveforms", built.data.waveforms_digest);
   }
   compare("feature_spec", config.spec.Digest());
-  compare("dataset", built.trained.dataset_digest);
-  compare("predictions", Sha256Hex(PredictionsCsv(built.trained.test_predictions)));
-  if (run.inputs.count("reference")) compare("reference", Sha256Hex(ReferenceJson(built).dump()));
+  compare("dataset", out.dataset_digest);
+  compare("predictions", Sha256Hex(PredictionsCsv(*out.test_predictions)));
+  if (run.inputs.count("reference")) compare("reference", Sha256Hex(out.reference.dump()));
   // Per asset, so a changed reading is traced to its asset.
   if (params.contains("asset_digests") && params["asset_digests"].is_object()) {
     std::map<std::string, std::string> recorded =
@@ -340,7 +431,7 @@ Result<ReproduceResult> ReproduceRun(const std::string& run_id, const TrainJobCo
     }
   }
   result.recorded_model_digest = run.model_digest;
-  result.reproduced_model_digest = built.trained.model_digest;
+  result.reproduced_model_digest = out.model_digest;
   result.recorded_code_version = run.code_version;
   result.code_version = CodeVersion();
   return result;

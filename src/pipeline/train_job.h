@@ -1,11 +1,14 @@
 // TrainJob: `edgeloop train` and `edgeloop runs reproduce` — data to registered model version.
 //
 // PrepareTrainJob loads and checks the data, extracts features with the one feature path,
-// labels, splits, trains and evaluates (training::Train). It writes nothing, and needs a
-// workspace only when the data is an imported dataset. RecordTrainJob then stores the model,
+// labels, splits, trains and evaluates: the XGBoost tree ensemble (training::Train), or, when the
+// config's model.kind is pca or isolation_forest, an anomaly model fitted on the healthy rows
+// (training::TrainAnomaly; what its run records: train_job_anomaly.h). It writes nothing, and
+// needs a workspace only when the data is an imported dataset. RecordTrainJob then stores the model,
 // report and canonical feature spec as artifacts, records a run (config text, input digests,
 // params, seed, thread count, code and library versions, metrics, model and report digests) and
-// registers the model as the next version of its model, with lineage to the run. So everything
+// registers the model as the next version of its model (kind "xgboost:<objective>", "pca" or
+// "isolation_forest"), with lineage to the run. So everything
 // that can be wrong with the input is found before anything is written: a rejected input leaves
 // the workspace as it was (or never creates it).
 //
@@ -40,8 +43,11 @@ using ProgressFn = std::function<void(const std::string& step, size_t done, size
 struct TrainJobResult {
   registry::Run run;
   registry::ModelVersion version;
-  training::EvaluationReport report;
-  std::string report_text;  // the readable report
+  training::EvaluationReport report;  // anomaly models without failures on record: empty
+  std::string report_text;            // the readable report
+  // What `edgeloop train --json` shows as metrics: the tree ensemble's evaluation report, or an
+  // anomaly model's registered metrics (JSON object text).
+  std::string summary_json;
   size_t feature_rows = 0;
   size_t assets = 0;
   double seconds_features = 0;

@@ -2,6 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
 #include "base/file_system.h"
 #include "base/strings.h"
 
@@ -65,16 +69,180 @@ Status ParseData(const YAML::Node& node, const std::string& source, DataSource* 
   return Status::Ok();
 }
 
+// The scalar of `node` as a finite number, or an error naming `key` at its line.
+Result<double> NumberAt(const std::string& source, const YAML::Node& node, const std::string& key) {
+  if (!node.IsScalar()) return AtNode(source, node, key + ": expected a number");
+  Result<double> v = ParseDouble(node.Scalar());
+  if (!v.ok() || !std::isfinite(*v)) {
+    return AtNode(source, node, key + ": '" + node.Scalar() + "' is not a number");
+  }
+  return *v;
+}
+
+Result<int64_t> IntAt(const std::string& source, const YAML::Node& node, const std::string& key,
+                      int64_t lo, int64_t hi) {
+  const std::string text = node.IsScalar() ? node.Scalar() : "";
+  Result<int64_t> v = ParseInt(text);
+  if (!node.IsScalar() || !v.ok() || *v < lo || *v > hi) {
+    return AtNode(source, node, key + ": '" + text + "' is not a whole number from " +
+                                    std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  return *v;
+}
+
+// A number in (0, 1] (or [0, 1) when `closed_low`), for shares, quantiles and rates.
+Result<double> ShareAt(const std::string& source, const YAML::Node& node, const std::string& key,
+                       bool closed_low) {
+  EL_ASSIGN_OR_RETURN(double v, NumberAt(source, node, key));
+  const bool ok = closed_low ? (v >= 0 && v < 1) : (v > 0 && v <= 1);
+  if (!ok) {
+    return AtNode(source, node,
+                  key + ": expected a number in " + (closed_low ? "[0, 1)" : "(0, 1]"));
+  }
+  return v;
+}
+
+const std::vector<std::string> kPcaKeys = {"components", "explained_variance", "limit_quantile",
+                                           "threshold"};
+const std::vector<std::string> kForestKeys = {"trees", "sample_size", "seed", "threshold"};
+
+bool Contains(const std::vector<std::string>& keys, const std::string& key) {
+  for (const std::string& k : keys) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
+// threshold: {quantile: Q} | {false_alarm_rate: R}, each with an optional factor.
+Status ParseAnomalyThreshold(const YAML::Node& node, const std::string& source,
+                             training::AnomalyThresholdConfig* t) {
+  if (!node.IsMap()) {
+    return AtNode(source, node, "model.threshold: expected {quantile: Q} or {false_alarm_rate: R}");
+  }
+  bool rule_set = false;
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    if (key == "quantile" || key == "false_alarm_rate") {
+      if (rule_set) {
+        return AtNode(source, kv.first,
+                      "model.threshold: give either quantile or false_alarm_rate, not both");
+      }
+      rule_set = true;
+      if (key == "quantile") {
+        t->rule = training::AnomalyThresholdRule::kQuantile;
+        EL_ASSIGN_OR_RETURN(t->quantile, ShareAt(source, kv.second, "model.threshold.quantile",
+                                                 /*closed_low=*/false));
+      } else {
+        t->rule = training::AnomalyThresholdRule::kFalseAlarmRate;
+        EL_ASSIGN_OR_RETURN(t->false_alarm_rate,
+                            ShareAt(source, kv.second, "model.threshold.false_alarm_rate",
+                                    /*closed_low=*/true));
+      }
+    } else if (key == "factor") {
+      EL_ASSIGN_OR_RETURN(t->factor, NumberAt(source, kv.second, "model.threshold.factor"));
+      if (!(t->factor > 0)) {
+        return AtNode(source, kv.second, "model.threshold.factor: expected more than 0");
+      }
+    } else {
+      return AtNode(source, kv.first, "model.threshold: unknown key '" + key +
+                                          "' (expected quantile, false_alarm_rate or factor)");
+    }
+  }
+  if (!rule_set) {
+    return AtNode(source, node, "model.threshold: expected quantile or false_alarm_rate");
+  }
+  return Status::Ok();
+}
+
+// One fit setting (or the threshold) of an anomaly model.
+Status ParseAnomalyKey(const std::string& key, const YAML::Node& v, const std::string& source,
+                       training::AnomalyModelConfig* m) {
+  const std::string name = "model." + key;
+  if (key == "threshold") return ParseAnomalyThreshold(v, source, &m->threshold);
+  if (key == "components") {
+    EL_ASSIGN_OR_RETURN(int64_t n, IntAt(source, v, name, 0, 100000));
+    m->pca.components = static_cast<int>(n);
+  } else if (key == "explained_variance") {
+    EL_ASSIGN_OR_RETURN(m->pca.explained_variance, ShareAt(source, v, name, false));
+  } else if (key == "limit_quantile") {
+    EL_ASSIGN_OR_RETURN(m->pca.limit_quantile, ShareAt(source, v, name, false));
+  } else if (key == "trees") {
+    EL_ASSIGN_OR_RETURN(int64_t n, IntAt(source, v, name, 1, 100000));
+    m->isolation_forest.trees = static_cast<int>(n);
+  } else if (key == "sample_size") {
+    EL_ASSIGN_OR_RETURN(int64_t n, IntAt(source, v, name, 2, 1 << 24));
+    m->isolation_forest.sample_size = static_cast<int>(n);
+  } else {
+    EL_ASSIGN_OR_RETURN(int64_t seed, IntAt(source, v, name, 0, INT64_MAX));
+    m->isolation_forest.seed = static_cast<uint64_t>(seed);
+  }
+  return Status::Ok();
+}
+
 Status ParseModel(const YAML::Node& node, const std::string& source, TrainJobConfig* config) {
-  if (!node.IsMap()) return AtNode(source, node, "model: expected a mapping with name and alias");
+  if (!node.IsMap()) {
+    return AtNode(source, node, "model: expected a mapping with name, alias and kind");
+  }
+  std::string kind = "xgboost";
+  if (const YAML::Node k = node["kind"]) {
+    if (!k.IsScalar()) {
+      return AtNode(source, k, "model.kind: expected xgboost, pca or isolation_forest");
+    }
+    kind = k.Scalar();
+    training::AnomalyModelConfig anomaly;
+    if (training::ParseAnomalyKind(kind, &anomaly.kind)) {
+      config->anomaly = anomaly;
+    } else if (kind != "xgboost") {
+      return AtNode(source, k,
+                    "model.kind: '" + kind + "' is not xgboost, pca or isolation_forest");
+    }
+  }
+  const std::vector<std::string>* own = kind == "pca"                ? &kPcaKeys
+                                        : kind == "isolation_forest" ? &kForestKeys
+                                                                     : nullptr;
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
     if (key == "name") {
       config->model_name = kv.second.as<std::string>();
     } else if (key == "alias") {
       config->alias = kv.second.as<std::string>();
+    } else if (key == "kind") {
+      continue;
+    } else if (own != nullptr && Contains(*own, key)) {
+      EL_RETURN_IF_ERROR(ParseAnomalyKey(key, kv.second, source, &*config->anomaly));
+    } else if (Contains(kPcaKeys, key) || Contains(kForestKeys, key)) {
+      const std::string owner = key == "threshold" ? "pca and isolation_forest"
+                                : Contains(kPcaKeys, key) ? "pca" : "isolation_forest";
+      return AtNode(source, kv.first,
+                    "model: '" + key + "' applies to kind " + owner + ", not " + kind +
+                        (kind == "xgboost" ? " (tree settings go in training.xgboost and "
+                                             "training.threshold)"
+                                           : ""));
     } else {
-      return AtNode(source, kv.first, "model: unknown key '" + key + "' (expected name or alias)");
+      return AtNode(source, kv.first,
+                    "model: unknown key '" + key + "' (expected name, alias, kind" +
+                        (own == nullptr ? std::string(")") : ", " + Join(*own, ", ") + ")"));
+    }
+  }
+  return Status::Ok();
+}
+
+// An anomaly model takes labels, split and alert from the training section; the keys only the
+// tree ensemble uses would be ignored silently, so they are errors.
+Status CheckTrainingForAnomaly(const YAML::Node& training, const std::string& source,
+                               const std::string& kind) {
+  if (!training.IsMap()) return Status::Ok();
+  for (const auto& kv : training) {
+    const std::string key = kv.first.as<std::string>();
+    if (key == "xgboost" || key == "threshold" || key == "validation_fraction") {
+      return AtNode(source, kv.first,
+                    "training." + key + ": applies to the XGBoost tree ensemble only; model.kind "
+                    "is " + kind + " (its fit settings and threshold go in the model section)");
+    }
+    if (key == "task" && kv.second.IsScalar() && kv.second.Scalar() != "classification") {
+      return AtNode(source, kv.second,
+                    "training.task: a " + kind + " model warns of failures; '" +
+                        kv.second.Scalar() + "' needs the XGBoost tree ensemble");
     }
   }
   return Status::Ok();
@@ -130,20 +298,30 @@ Result<TrainJobConfig> ParseUnchecked(std::string text, std::string source,
     }
   }
 
-  YAML::Node training = root["training"];
-  if (!training) return InvalidArgument(source + ": no training section");
-  YAML::Node wrapper;
-  wrapper["training"] = training;
-  EL_ASSIGN_OR_RETURN(config.training, training::ParseTrainConfig(wrapper, source));
-  config.training.labels.window_length_ms = config.spec.window_length_ms;
-
   if (root["model"]) EL_RETURN_IF_ERROR(ParseModel(root["model"], source, &config));
+
+  YAML::Node training = root["training"];
+  if (config.anomaly.has_value()) {
+    EL_RETURN_IF_ERROR(CheckTrainingForAnomaly(training, source, config.model_kind()));
+  }
+  if (training) {
+    YAML::Node wrapper;
+    wrapper["training"] = training;
+    EL_ASSIGN_OR_RETURN(config.training, training::ParseTrainConfig(wrapper, source));
+  } else if (!config.anomaly.has_value()) {
+    return InvalidArgument(source + ": no training section");
+  }
+  config.training.labels.window_length_ms = config.spec.window_length_ms;
   config.text = std::move(text);
   config.source = std::move(source);
   return config;
 }
 
 }  // namespace
+
+std::string TrainJobConfig::model_kind() const {
+  return anomaly.has_value() ? std::string(training::AnomalyKindName(anomaly->kind)) : "xgboost";
+}
 
 Result<TrainJobConfig> ParseTrainJobConfig(std::string text, std::string source,
                                            const std::string& data_override_dir, FileSystem& fs,

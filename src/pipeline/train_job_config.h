@@ -4,13 +4,22 @@
 //   features: the feature spec inline (see features/README.md), or {file: SPEC.yaml}
 //   training: labels, split, threshold, alert smoothing and XGBoost parameters
 //             (see training/README.md)
-//   model:    {name: pump-failure, alias: challenger}
+//   model:    {name: pump-failure, alias: challenger, kind: xgboost}
+//             kind pca or isolation_forest trains an anomaly model instead of the XGBoost tree
+//             ensemble, with its fit settings and threshold rule in the same section:
+//               {kind: pca, explained_variance: 0.9 | components: 5, limit_quantile: 0.99,
+//                threshold: {quantile: 0.995} | {false_alarm_rate: 0.01}, optional factor: 1.2}
+//               {kind: isolation_forest, trees: 100, sample_size: 256, seed: 7, threshold: ...}
+//             Keys of the other kind are errors. An anomaly model takes labels, split and alert
+//             from `training:` (optional then), which must not set xgboost, threshold or
+//             validation_fraction: only the tree ensemble uses them.
 //
 // The config text itself is kept with the run, so `edgeloop runs reproduce` rebuilds from
 // exactly what was given. Errors are InvalidArgument "<file>:<line>: <key>: <what is wrong>";
 // the inline feature spec keeps the line numbers of the config file.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +27,7 @@
 #include "base/status.h"
 #include "features/feature_spec.h"
 #include "pipeline/data_source.h"
+#include "training/anomaly_trainer.h"
 #include "training/trainer.h"
 
 namespace edgeloop::pipeline {
@@ -30,6 +40,11 @@ struct TrainJobConfig {
   training::TrainConfig training;
   std::string model_name = "pump-failure";
   std::string alias;  // set on the new version when not empty
+  // Set for kind pca or isolation_forest; empty for the XGBoost tree ensemble (the default).
+  std::optional<training::AnomalyModelConfig> anomaly;
+
+  // "xgboost", "pca" or "isolation_forest", as the config's model.kind says.
+  std::string model_kind() const;
 };
 
 // Parses `text`; `data_override_dir`, when not empty, replaces the `data` section (the CLI's
