@@ -23,14 +23,20 @@
 #include "agent/local_api.h"
 #include "agent/outbox.h"
 #include "agent/source_factory.h"
+#include "agent/sync_client.h"
 #include "base/build_info.h"
 #include "base/clock.h"
 #include "base/exit_code.h"
 #include "base/file_system.h"
+#include "base/ids.h"
 #include "base/log.h"
+#include "base/random.h"
 #include "base/sha256.h"
+#include "base/strings.h"
+#include "base/time_format.h"
 #include "bundle/key_file.h"
-#include "net/httplib_server.h"
+#include "net/posix_http_client.h"
+#include "net/posix_http_server.h"
 
 namespace edgeloop::agent_app {
 namespace {
@@ -66,6 +72,21 @@ Result<int> LockDataDir(const std::string& data_dir) {
   return fd;
 }
 
+// An HTTP client for the `server:` section that sends the device's token.
+Result<std::unique_ptr<net::HttpClient>> ConnectServer(const agent::ServerConfig& server,
+                                                       FileSystem& fs) {
+  EL_ASSIGN_OR_RETURN(std::string text, fs.ReadFile(server.token_file));
+  const std::string token(Trim(text));
+  if (token.empty()) {
+    return InvalidArgument(server.token_file + ": empty; expected the device's token");
+  }
+  net::HttpClientOptions options;
+  options.bearer_token = token;
+  return net::NewPosixHttpClient(server.url, options);
+}
+
+std::string SyncFile(const AgentConfig& config) { return config.data_dir + "/sync.json"; }
+
 struct RunFlags {
   std::string config;
   bool json = false;
@@ -98,6 +119,29 @@ int Run(const RunFlags& flags) {
     }
     edge.AddSource(std::move(*opened), source.live());
   }
+  std::unique_ptr<net::HttpClient> http;
+  std::unique_ptr<agent::SyncClient> sync;
+  Random random(SeedFromOs());  // backoff jitter only
+  if (config->server) {
+    const agent::ServerConfig& server = *config->server;
+    Result<std::unique_ptr<net::HttpClient>> connected = ConnectServer(server, fs);
+    if (!connected.ok()) {
+      return Fail(connected.status().WithContext(config->path + ":" +
+                                                 std::to_string(server.line) + ": server"));
+    }
+    http = std::move(*connected);
+    agent::SyncClientOptions options;
+    options.device_id = server.device_id;
+    options.agent_version = CodeVersion();
+    options.period_ms = server.sync_period_s * kMillisPerSecond;
+    options.batch_records = static_cast<size_t>(server.batch_records);
+    options.state_path = SyncFile(*config);
+    sync = std::make_unique<agent::SyncClient>(options, fs, **outbox, bundles, *http, random, log);
+    sync->Load();
+    edge.SetSyncClient(sync.get());
+    log.Info("syncing with " + server.url + " as device " + server.device_id + " every " +
+             FormatDuration(options.period_ms) + " until the server says otherwise");
+  }
   if (Status s = edge.Start(); !s.ok()) return Fail(s);
   // Verifying the bundle and opening the sources needed transient buffers (the unpacked archive,
   // whole replay files); give the freed pages back before the long-running loop.
@@ -113,7 +157,7 @@ int Run(const RunFlags& flags) {
 
   std::unique_ptr<net::HttpServer> server;
   if (config->listen_port >= 0) {
-    server = net::NewHttplibServer({});
+    server = net::NewPosixHttpServer({});
     if (Status s = agent::AddLocalApi(*server, edge); !s.ok()) return Fail(s);
     Result<int> port = server->Listen(config->listen_host, config->listen_port);
     if (!port.ok()) return Fail(port.status());
@@ -226,6 +270,13 @@ int ShowStatus(const StatusFlags& flags) {
     if (!s.ok()) return Fail(s.status());
     stats = *s;
   }
+  Result<agent::SyncStatus> sync_status = NotFound("no server configured");
+  if (config->server) {
+    sync_status = agent::ReadSyncStatus(fs, SyncFile(*config));
+    if (!sync_status.ok() && sync_status.status().code() != StatusCode::kNotFound) {
+      return Fail(sync_status.status());
+    }
+  }
   if (flags.json) {
     nlohmann::json pending = nlohmann::json::object();
     nlohmann::json dropped = nlohmann::json::object();
@@ -238,7 +289,36 @@ int ShowStatus(const StatusFlags& flags) {
                      {"bundles", nlohmann::json::parse(state->ToJson())},
                      {"outbox", {{"last_seq", stats.last_seq}, {"acked_seq", stats.acked_through},
                                  {"pending", pending}, {"dropped", dropped},
-                                 {"pending_bytes", stats.pending_bytes}}}};
+                                 {"pending_bytes", stats.pending_bytes}}},
+                     {"sync", nullptr}};
+    if (config->server) {
+      nlohmann::json sync{{"server", config->server->url},
+                          {"device_id", config->server->device_id},
+                          {"acked_seq", stats.acked_through},
+                          {"last_sync_ms", nullptr},
+                          {"last_sync", nullptr},
+                          {"failures_total", 0},
+                          {"consecutive_failures", 0}};
+      if (sync_status.ok()) {
+        const agent::SyncStatus& st = *sync_status;
+        if (st.last_success_ms > 0) {
+          sync["last_sync_ms"] = st.last_success_ms;
+          sync["last_sync"] = FormatTimestamp(st.last_success_ms);
+        }
+        sync["last_attempt_ms"] = st.last_attempt_ms;
+        sync["syncs_total"] = st.syncs_total;
+        sync["failures_total"] = st.failures_total;
+        sync["consecutive_failures"] = st.consecutive_failures;
+        sync["download_failures_total"] = st.download_failures_total;
+        sync["last_error"] = st.last_error;
+        sync["desired_bundle"] = st.desired.bundle_digest;
+        sync["last_install"] = {{"bundle_digest", st.last_install.bundle_digest},
+                                {"outcome", api::InstallOutcomeName(st.last_install.outcome)},
+                                {"message", st.last_install.message},
+                                {"time_ms", st.last_install.time_ms}};
+      }
+      j["sync"] = sync;
+    }
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
@@ -258,6 +338,25 @@ int ShowStatus(const StatusFlags& flags) {
   std::printf("outbox    seq %lld, acknowledged %lld, %lld records pending (%lld bytes)\n",
               static_cast<long long>(stats.last_seq), static_cast<long long>(stats.acked_through),
               static_cast<long long>(stats.pending_records), static_cast<long long>(stats.pending_bytes));
+  if (!config->server) {
+    std::printf("sync      off (no server: section)\n");
+  } else if (!sync_status.ok()) {
+    std::printf("sync      with %s: not yet\n", config->server->url.c_str());
+  } else {
+    const agent::SyncStatus& st = *sync_status;
+    std::printf("sync      with %s: last %s, %lld failures (%lld in a row)%s%s\n",
+                config->server->url.c_str(),
+                st.last_success_ms > 0 ? FormatTimestamp(st.last_success_ms).c_str() : "never",
+                static_cast<long long>(st.failures_total),
+                static_cast<long long>(st.consecutive_failures),
+                st.last_error.empty() ? "" : "; last error: ", st.last_error.c_str());
+    if (st.last_install.outcome != api::InstallOutcome::kNone) {
+      std::printf("install   %s %s%s%s\n",
+                  std::string(api::InstallOutcomeName(st.last_install.outcome)).c_str(),
+                  ShortDigest(st.last_install.bundle_digest).c_str(),
+                  st.last_install.message.empty() ? "" : ": ", st.last_install.message.c_str());
+    }
+  }
   return 0;
 }
 

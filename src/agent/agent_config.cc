@@ -6,6 +6,7 @@
 #include <cmath>
 #include <utility>
 
+#include "api/sync.h"
 #include "base/strings.h"
 #include "base/time_format.h"
 
@@ -287,6 +288,48 @@ Result<SourceConfig> ParseSource(const Reader& r, const YAML::Node& n, size_t in
   return source;
 }
 
+Result<ServerConfig> ParseServer(const Reader& r, const YAML::Node& n, const std::string& base_dir,
+                                 const std::string& device) {
+  EL_RETURN_IF_ERROR(
+      r.Keys(n, "server", {"url", "device_id", "token_file", "sync_period_s", "batch_records"}));
+  ServerConfig server;
+  server.line = n.Mark().line + 1;
+  if (!n["url"]) {
+    return r.Error(n, "server.url", "missing (the server's base URL, http://host:port)");
+  }
+  EL_ASSIGN_OR_RETURN(server.url, r.String(n["url"], "server.url"));
+  if (!StartsWith(server.url, "http://") && !StartsWith(server.url, "https://")) {
+    return r.Error(n["url"], "server.url", "expected a URL starting with http:// or https://");
+  }
+  server.device_id = device;
+  if (n["device_id"]) {
+    EL_ASSIGN_OR_RETURN(server.device_id, r.String(n["device_id"], "server.device_id"));
+  }
+  for (char ch : server.device_id) {
+    // The id is a segment of the sync URL.
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') {
+      return r.Error(n["device_id"] ? n["device_id"] : n, "server.device_id",
+                     "expected letters, digits, '-', '_' or '.' (the device id is part of the "
+                     "sync URL)");
+    }
+  }
+  if (!n["token_file"]) {
+    return r.Error(n, "server.token_file", "missing (the file that holds the device's token)");
+  }
+  EL_ASSIGN_OR_RETURN(std::string token_file, r.String(n["token_file"], "server.token_file"));
+  server.token_file = Resolve(base_dir, token_file);
+  if (n["sync_period_s"]) {
+    EL_ASSIGN_OR_RETURN(server.sync_period_s,
+                        r.Int(n["sync_period_s"], "server.sync_period_s", 1, 7 * 24 * 3600));
+  }
+  if (n["batch_records"]) {
+    EL_ASSIGN_OR_RETURN(server.batch_records,
+                        r.Int(n["batch_records"], "server.batch_records", 1,
+                              static_cast<int64_t>(api::kMaxSyncRecords)));
+  }
+  return server;
+}
+
 }  // namespace
 
 bool SourceConfig::live() const {
@@ -329,7 +372,7 @@ Result<AgentConfig> AgentConfig::Parse(std::string_view yaml, const std::string&
   if (!root.IsMap()) return InvalidArgument(path + ": expected a mapping at the top");
   EL_RETURN_IF_ERROR(r.Keys(root, "", {"device", "data_dir", "trust", "listen", "outbox", "probation",
                                        "live_lateness", "resume_warmup_windows", "log_level", "sources",
-                                       "top_contributions"}));
+                                       "top_contributions", "server"}));
   const std::string base_dir = DirOf(path);
   AgentConfig c;
   c.path = path;
@@ -395,6 +438,9 @@ Result<AgentConfig> AgentConfig::Parse(std::string_view yaml, const std::string&
   if (root["top_contributions"]) {
     EL_ASSIGN_OR_RETURN(int64_t top, r.Int(root["top_contributions"], "top_contributions", 0, 100));
     c.options.top_contributions = static_cast<int>(top);
+  }
+  if (root["server"]) {
+    EL_ASSIGN_OR_RETURN(c.server, ParseServer(r, root["server"], base_dir, c.device_id));
   }
   if (!root["sources"] || !root["sources"].IsSequence() || root["sources"].size() == 0) {
     return InvalidArgument(path + ": sources: expected a list of at least one source");

@@ -8,6 +8,8 @@
 //   probation: {windows: 20, max_error_rate: 0, max_p99_latency: 50ms}
 //   live_lateness: 5s                 # live sources: close windows this long after their end
 //   resume_warmup_windows: 8
+//   server: {url: http://127.0.0.1:8080, token_file: device.token, sync_period_s: 60,
+//            batch_records: 1000}        # optional; without it the agent runs offline
 //   sources:
 //     - {kind: csv_replay, readings: fleet/readings.csv, waveforms: fleet/waveforms.csv, speed: 60}
 //     - {kind: csv_replay, cwru: {path: 97.csv, asset: P001, signal: vib_de_raw, rate_hz: 12000,
@@ -46,6 +48,16 @@ struct SourceConfig {
   std::string_view kind() const;
 };
 
+// Where and how the agent syncs with the server (sync_client.h).
+struct ServerConfig {
+  int line = 0;
+  std::string url;         // "http://host:port" or "https://host/prefix"
+  std::string device_id;   // the id the server knows the device by; `device` when not given
+  std::string token_file;  // the device's bearer token; relative to the config file
+  int64_t sync_period_s = 60;  // until the server's desired state says otherwise
+  int64_t batch_records = 1000;
+};
+
 struct AgentConfig {
   std::string path;  // the config file
   std::string device_id;
@@ -57,6 +69,7 @@ struct AgentConfig {
   std::string log_level = "info";
   EdgeAgentOptions options;
   std::vector<SourceConfig> sources;
+  std::optional<ServerConfig> server;  // none: offline, as without a server at all
 
   static Result<AgentConfig> Parse(std::string_view yaml, const std::string& path, FileSystem& fs);
   static Result<AgentConfig> Load(const std::string& path, FileSystem& fs);

@@ -271,6 +271,12 @@ Result<std::optional<int64_t>> EdgeAgent::RunOnce() {
     }
   }
   EL_RETURN_IF_ERROR(Collect());
+  // With a server the device stays up after its sources end: it closes the last windows once,
+  // then keeps syncing (the rest of its outbox, its desired state) until it is stopped.
+  if (!any_open && sync_ && !drained_) {
+    EL_RETURN_IF_ERROR(Drain());
+    drained_ = true;
+  }
   if (probation_) {
     Probation::Verdict verdict = probation_->verdict();
     std::string digest;
@@ -293,15 +299,25 @@ Result<std::optional<int64_t>> EdgeAgent::RunOnce() {
         log_.Error("bundle " + ShortDigest(digest) + " failed probation (" + why +
                    ") and cannot be rolled back: " + std::string(rolled.message()));
       }
+      if (sync_) sync_->SyncSoon();
       EL_RETURN_IF_ERROR(CheckBundleState());
     }
   }
+  if (sync_ && sync_->Due(now)) {
+    // Degraded: a sensor fault is open or a source failed since the last sync.
+    bool degraded = counters_.source_errors_total > source_errors_at_sync_;
+    for (const auto& [asset, signals] : faults_) degraded = degraded || !signals.empty();
+    source_errors_at_sync_ = counters_.source_errors_total;
+    (void)sync_->SyncOnce(now, degraded ? "degraded" : "ok");  // counted and logged there
+    outbox_changed_ = true;
+  }
   PublishSnapshot();
-  if (!any_open) return std::optional<int64_t>();
+  if (!any_open && !sync_) return std::optional<int64_t>();
   // Come back within idle_poll_ms even when every source is due later (a real-time replay of
   // 10-minute data, a slow PLC period): the next turn is also when an install by another process
   // or an operator's rollback is noticed, and that must not wait for the next reading.
-  const int64_t idle_turn = now + options_.idle_poll_ms;
+  int64_t idle_turn = now + options_.idle_poll_ms;
+  if (sync_) idle_turn = std::min(idle_turn, std::max(now, sync_->next_due_ms()));
   return std::optional<int64_t>(next ? std::min(*next, idle_turn) : idle_turn);
 }
 

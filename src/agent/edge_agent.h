@@ -13,6 +13,11 @@
 // before them (so windows can warm up) and drops the windows it had already written: after a
 // kill -9, nothing committed is lost and nothing is written twice.
 //
+// Sync: with a SyncClient set, a turn that finds it due (by the injected clock) runs one sync
+// after writing its records, so what the turn wrote goes out at once; a failed sync is the sync
+// client's to count and retry, and scoring goes on. An install it makes is picked up at the next
+// turn like any other; a rollback after probation makes the next sync due at once.
+//
 // Probation: the first windows of a newly switched bundle are watched (probation.h); a failing
 // bundle is rolled back to the previous one and rejected, and the agent goes on with it.
 //
@@ -35,6 +40,7 @@
 #include "agent/bundle_manager.h"
 #include "agent/outbox.h"
 #include "agent/probation.h"
+#include "agent/sync_client.h"
 #include "api/score_api.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -90,10 +96,14 @@ class EdgeAgent {
   // `live`: the source's time is the clock's (Modbus, MQTT, real-time replay); windows are then
   // closed by the clock as well as by arriving readings.
   void AddSource(std::unique_ptr<io::Source> source, bool live);
+  // Syncs through `sync` (not owned; alive while the agent runs) when it is due; null: offline.
+  void SetSyncClient(SyncClient* sync) { sync_ = sync; }
 
   // Loads the active bundle (if any) and the checkpoints.
   Status Start();
-  // One turn; returns the clock time of the next turn, or nullopt when every source is done.
+  // One turn; returns the clock time of the next turn, or nullopt when every source is done
+  // and there is no sync client (with one, the turn that finds every source done drains the
+  // windows as Drain does, and later turns keep syncing until the caller stops).
   Result<std::optional<int64_t>> RunOnce();
   // Closes every open window of every asset up to its last reading and records them (the end of
   // a replay).
@@ -130,6 +140,8 @@ class EdgeAgent {
   Outbox& outbox_;
   BundleManager& bundles_;
   Logger& log_;
+  SyncClient* sync_ = nullptr;
+  int64_t source_errors_at_sync_ = 0;
 
   std::vector<SourceSlot> sources_;
   std::map<std::string, AssetSlot> assets_;
@@ -140,6 +152,7 @@ class EdgeAgent {
   size_t latency_cursor_ = 0;
   std::map<std::string, std::set<std::string>> faults_;  // asset -> unhealthy signals
   bool outbox_changed_ = true;  // the outbox stats in counters_ are stale
+  bool drained_ = false;        // every source ended and the last windows were recorded
   std::set<std::string> open_alerts_;
 
   mutable std::mutex mu_;  // guards model_ and snapshot_
