@@ -39,9 +39,20 @@ const std::vector<std::vector<std::string>> kCommands = {
     {"bundle", "verify"},
     {"bundle", "inspect"},
     {"bundle", "validate"},
+    {"bundle", "upload"},
     {"score"},
     {"bench"},
     {"bench", "scoring"},
+    {"server"},
+    {"devices"},
+    {"devices", "provision"},
+    {"devices", "list"},
+    {"devices", "show"},
+    {"devices", "set-desired"},
+    {"tokens"},
+    {"tokens", "create"},
+    {"tokens", "list"},
+    {"tokens", "revoke"},
 };
 
 const std::vector<std::vector<std::string>> kLeafCommands = {
@@ -66,8 +77,17 @@ const std::vector<std::vector<std::string>> kLeafCommands = {
     {"bundle", "verify"},
     {"bundle", "inspect"},
     {"bundle", "validate"},
+    {"bundle", "upload"},
     {"score"},
     {"bench", "scoring"},
+    {"server"},
+    {"tokens", "create"},
+    {"tokens", "list"},
+    {"tokens", "revoke"},
+    {"devices", "provision"},
+    {"devices", "list"},
+    {"devices", "show"},
+    {"devices", "set-desired"},
 };
 
 std::string Spelled(const std::vector<std::string>& command) {

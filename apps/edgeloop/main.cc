@@ -17,15 +17,19 @@
 #include "edgeloop/cmd_bench.h"
 #include "edgeloop/cmd_bundle.h"
 #include "edgeloop/cmd_data.h"
+#include "edgeloop/cmd_devices.h"
 #include "edgeloop/cmd_eval.h"
 #include "edgeloop/cmd_models.h"
 #include "edgeloop/cmd_runs.h"
 #include "edgeloop/cmd_score.h"
+#include "edgeloop/cmd_server.h"
 #include "edgeloop/cmd_sim.h"
 #include "edgeloop/cmd_sim_serve.h"
+#include "edgeloop/cmd_tokens.h"
 #include "edgeloop/cmd_train.h"
 #include "edgeloop/exit_code.h"
 #include "registry/xgboost_import.h"
+#include "server/secret_source.h"
 #include "store/workspace.h"
 
 namespace {
@@ -39,6 +43,20 @@ constexpr char kHomeHelp[] =
 void AddHome(CLI::App* cmd, std::string* home) { cmd->add_option("--home", *home, kHomeHelp); }
 void AddJson(CLI::App* cmd, bool* json) {
   cmd->add_flag("--json", *json, "Print one JSON document instead of text");
+}
+void AddServer(CLI::App* cmd, edgeloop::app::ServerClientFlags* flags) {
+  cmd->add_option("--server", flags->server,
+                  "Server URL; default $EDGELOOP_SERVER, else http://127.0.0.1:8080");
+  cmd->add_option("--token-file", flags->token_file,
+                  "File whose first line is the API token; default $EDGELOOP_TOKEN");
+}
+
+// Connects to the server the flags name and runs `run` with the client.
+template <typename Flags, typename Run>
+int WithServer(const AppContext& context, const Flags& flags, Run run) {
+  auto client = edgeloop::app::ConnectFromEnvironment(context, flags.server);
+  if (!client.ok()) return edgeloop::app::ReportFailureTo(context.err, client.status());
+  return run(context, **client, flags);
 }
 
 }  // namespace
@@ -404,7 +422,8 @@ int main(int argc, char** argv) {
   bundle_cmd->require_subcommand(1);
   bundle_cmd->footer("Examples:\n  edgeloop bundle build --model pump-failure@champion --key keys/release.key -o pump.elb\n"
                      "  edgeloop bundle verify pump.elb --trust keys/release.pub\n"
-                     "  edgeloop bundle inspect pump.elb --json");
+                     "  edgeloop bundle inspect pump.elb --json\n"
+                     "  edgeloop bundle upload pump.elb --server http://127.0.0.1:8080");
   edgeloop::app::BundleBuildFlags bundle_build;
   CLI::App* bundle_build_cmd = bundle_cmd->add_subcommand(
       "build", "Build a signed bundle from a registered model version");
@@ -467,6 +486,21 @@ int main(int argc, char** argv) {
   bundle_validate_cmd->callback([&] {
     action = [&](const AppContext& c) { return edgeloop::app::RunBundleValidate(c, bundle_validate); };
   });
+  edgeloop::app::BundleUploadFlags bundle_upload;
+  CLI::App* bundle_upload_cmd = bundle_cmd->add_subcommand(
+      "upload", "Upload a bundle to a running server, which verifies it against its --trust keys");
+  bundle_upload_cmd->add_option("file", bundle_upload.file, "Bundle file (.elb)")->required();
+  AddServer(bundle_upload_cmd, &bundle_upload.server);
+  AddJson(bundle_upload_cmd, &bundle_upload.json);
+  bundle_upload_cmd->footer(
+      "Prints the bundle's digest, which `devices set-desired --bundle` takes. Uploading a bundle\n"
+      "the server already has changes nothing. Needs an admin token.\n\n"
+      "Example:\n  edgeloop bundle upload pump.elb --server http://127.0.0.1:8080 --token-file admin.token");
+  bundle_upload_cmd->callback([&] {
+    action = [&](const AppContext& c) {
+      return WithServer(c, bundle_upload, edgeloop::app::RunBundleUpload);
+    };
+  });
 
   // score
   edgeloop::app::ScoreFlags score;
@@ -504,6 +538,154 @@ int main(int argc, char** argv) {
   bench_scoring_cmd->footer("Example:\n  edgeloop bench scoring --trees 500 --depth 6 --json");
   bench_scoring_cmd->callback([&] {
     action = [&](const AppContext& c) { return edgeloop::app::RunBenchScoring(c, bench_scoring); };
+  });
+
+  // server
+  edgeloop::app::ServerFlags server_flags;
+  CLI::App* server_cmd = app.add_subcommand(
+      "server", "Run the control plane: REST API for models, bundles, events, devices and sync");
+  server_cmd->add_option("--listen", server_flags.listen, "HOST:PORT to serve on (port 0: any free port)")
+      ->capture_default_str();
+  server_cmd->add_option("--trust", server_flags.trust,
+                         "Public key file whose bundles uploads may carry (repeatable)");
+  server_cmd->add_option("--key", server_flags.key, "Secret key file to sign bundles built by the server");
+  server_cmd->add_option("--max-body-mb", server_flags.max_body_mb, "Request body limit of every route but bundle upload")
+      ->capture_default_str();
+  server_cmd->add_option("--max-bundle-mb", server_flags.max_bundle_mb, "Request body limit of bundle upload")
+      ->capture_default_str();
+  server_cmd->add_option("--threads", server_flags.threads, "Worker threads")->capture_default_str();
+  AddHome(server_cmd, &home);
+  server_cmd->footer(
+      "Runs until SIGINT or SIGTERM. On the first start it writes an admin token to\n"
+      "HOME/admin.token (mode 0600); use it with `export EDGELOOP_TOKEN=$(cat HOME/admin.token)`.\n"
+      "The API is described in docs/api.md.\n\n"
+      "Examples:\n"
+      "  edgeloop server --home /var/lib/edgeloop --listen 127.0.0.1:8080 --trust keys/release.pub\n"
+      "  edgeloop server --listen 0.0.0.0:8080 --trust keys/release.pub --key keys/release.key");
+  server_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunServerUntilSignal(c, server_flags); };
+  });
+
+  // devices
+  CLI::App* devices_cmd = app.add_subcommand(
+      "devices", "Edge devices on a running server: provision, list, show, set the desired bundle");
+  devices_cmd->require_subcommand(1);
+  devices_cmd->footer(
+      "Examples:\n"
+      "  edgeloop devices provision pump-gw-17 --site north --tag ring=test --token-out gw17.token\n"
+      "  edgeloop devices list --selector ring=test\n"
+      "  edgeloop devices show pump-gw-17\n"
+      "  edgeloop devices set-desired pump-gw-17 --bundle 5d0c...e1");
+  edgeloop::app::DevicesProvisionFlags devices_provision;
+  CLI::App* devices_provision_cmd = devices_cmd->add_subcommand(
+      "provision", "Register a device and print its sync token once");
+  devices_provision_cmd->add_option("id", devices_provision.id, "Device id ([a-z0-9][a-z0-9._-]*)")
+      ->required();
+  devices_provision_cmd->add_option("--site", devices_provision.site, "Site the device is on")
+      ->required();
+  devices_provision_cmd->add_option("--tag", devices_provision.tags, "Tag key=value (repeatable)");
+  devices_provision_cmd->add_option("--asset", devices_provision.assets,
+                                    "Asset the device serves (repeatable)");
+  devices_provision_cmd->add_option("--token-out", devices_provision.token_out,
+                                    "Write the token to this file (mode 0600) instead of stdout");
+  AddServer(devices_provision_cmd, &devices_provision.server);
+  AddJson(devices_provision_cmd, &devices_provision.json);
+  devices_provision_cmd->footer(
+      "The token goes into the agent's server.token_file; it is shown once.\n\n"
+      "Example:\n"
+      "  edgeloop devices provision pump-gw-17 --site north --tag ring=test --asset P003 --token-out gw17.token");
+  devices_provision_cmd->callback([&] {
+    action = [&](const AppContext& c) {
+      return WithServer(c, devices_provision, edgeloop::app::RunDevicesProvision);
+    };
+  });
+  edgeloop::app::DevicesListFlags devices_list;
+  CLI::App* devices_list_cmd = devices_cmd->add_subcommand(
+      "list", "List devices with their running bundle, outbox depth and last sync");
+  devices_list_cmd->add_option("--selector", devices_list.selector,
+                               "Tag selector, e.g. \"ring=canary,site in (north,south)\"");
+  AddServer(devices_list_cmd, &devices_list.server);
+  AddJson(devices_list_cmd, &devices_list.json);
+  devices_list_cmd->footer("Examples:\n  edgeloop devices list\n  edgeloop devices list --selector ring=test --json");
+  devices_list_cmd->callback([&] {
+    action = [&](const AppContext& c) {
+      return WithServer(c, devices_list, edgeloop::app::RunDevicesList);
+    };
+  });
+  edgeloop::app::DevicesShowFlags devices_show;
+  CLI::App* devices_show_cmd = devices_cmd->add_subcommand(
+      "show", "Show a device and its twin: desired and reported state, last sync, acknowledged seq");
+  devices_show_cmd->add_option("id", devices_show.id, "Device id")->required();
+  AddServer(devices_show_cmd, &devices_show.server);
+  AddJson(devices_show_cmd, &devices_show.json);
+  devices_show_cmd->footer("Example:\n  edgeloop devices show pump-gw-17 --json");
+  devices_show_cmd->callback([&] {
+    action = [&](const AppContext& c) {
+      return WithServer(c, devices_show, edgeloop::app::RunDevicesShow);
+    };
+  });
+  edgeloop::app::DevicesSetDesiredFlags devices_desired;
+  CLI::App* devices_desired_cmd = devices_cmd->add_subcommand(
+      "set-desired", "Set the bundle a device should run (it downloads, verifies and installs it)");
+  devices_desired_cmd->add_option("id", devices_desired.id, "Device id")->required();
+  devices_desired_cmd->add_option("--bundle", devices_desired.bundle,
+                                  "Digest of a bundle on the server (bundle upload prints it)")
+      ->required();
+  devices_desired_cmd->add_flag("--allow-older", devices_desired.allow_older,
+                                "Order a rollback: the device may install an older version");
+  devices_desired_cmd->add_option("--sync-period", devices_desired.sync_period_s,
+                                  "Seconds between the device's syncs (default: keep)");
+  AddServer(devices_desired_cmd, &devices_desired.server);
+  AddJson(devices_desired_cmd, &devices_desired.json);
+  devices_desired_cmd->footer(
+      "Other fields of the desired state stay as they are. Needs an admin token.\n\n"
+      "Example:\n  edgeloop devices set-desired pump-gw-17 --bundle 5d0c...e1 --sync-period 30");
+  devices_desired_cmd->callback([&] {
+    action = [&](const AppContext& c) {
+      return WithServer(c, devices_desired, edgeloop::app::RunDevicesSetDesired);
+    };
+  });
+
+  // tokens
+  CLI::App* tokens_cmd = app.add_subcommand("tokens", "API tokens of the server (admin, operator, device)");
+  tokens_cmd->require_subcommand(1);
+  tokens_cmd->footer("Examples:\n  edgeloop tokens create --role operator --name alice > alice.token\n"
+                     "  edgeloop tokens list\n  edgeloop tokens revoke tok-3f2a9c0d1e2b");
+  edgeloop::app::TokensCreateFlags tokens_create;
+  CLI::App* tokens_create_cmd = tokens_cmd->add_subcommand(
+      "create", "Make a token and print it once (only its hash is stored)");
+  tokens_create_cmd->add_option("--role", tokens_create.role, "admin, operator or device")->required();
+  tokens_create_cmd->add_option("--name", tokens_create.name, "Who or what the token is for")->required();
+  tokens_create_cmd->add_option("--device", tokens_create.device, "Device id (device tokens only)");
+  AddHome(tokens_create_cmd, &home);
+  AddJson(tokens_create_cmd, &tokens_create.json);
+  tokens_create_cmd->footer(
+      "The token goes to stdout alone, so redirecting keeps it; keep the file private.\n\n"
+      "Examples:\n"
+      "  edgeloop tokens create --role operator --name alice > alice.token\n"
+      "  edgeloop tokens create --role device --name gateway-17 --device pump-gw-17 --json");
+  tokens_create_cmd->callback([&] {
+    action = [&](const AppContext& c) {
+      edgeloop::server::SodiumSecretSource secrets;
+      return edgeloop::app::RunTokensCreate(c, tokens_create, secrets);
+    };
+  });
+  edgeloop::app::TokensListFlags tokens_list;
+  CLI::App* tokens_list_cmd = tokens_cmd->add_subcommand("list", "List tokens (ids, roles, names; never secrets)");
+  AddHome(tokens_list_cmd, &home);
+  AddJson(tokens_list_cmd, &tokens_list.json);
+  tokens_list_cmd->footer("Examples:\n  edgeloop tokens list\n  edgeloop tokens list --json");
+  tokens_list_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunTokensList(c, tokens_list); };
+  });
+  edgeloop::app::TokensRevokeFlags tokens_revoke;
+  CLI::App* tokens_revoke_cmd = tokens_cmd->add_subcommand("revoke", "Revoke a token; requests with it get 401");
+  tokens_revoke_cmd->add_option("id", tokens_revoke.id, "Token id (tok-...)")->required();
+  AddHome(tokens_revoke_cmd, &home);
+  AddJson(tokens_revoke_cmd, &tokens_revoke.json);
+  tokens_revoke_cmd->footer("Example:\n  edgeloop tokens revoke tok-3f2a9c0d1e2b");
+  tokens_revoke_cmd->callback([&] {
+    action = [&](const AppContext& c) { return edgeloop::app::RunTokensRevoke(c, tokens_revoke); };
   });
 
   try {
