@@ -10,6 +10,7 @@
 #include "models/isolation_forest_scorer.h"
 #include "models/pca_scorer.h"
 #include "models/scorer_loader.h"
+#include "training/trainer.h"
 #include "training/dataset.h"
 #include "training/maintenance_metrics.h"
 #include "training/metrics.h"
@@ -85,29 +86,6 @@ std::string DescribeSplit(const Split& split) {
     text += "pump (" + std::to_string(split.test_assets.size()) + " pumps held out)";
   }
   return text;
-}
-
-Status Evaluate(const std::vector<Prediction>& test, const std::vector<io::Event>& events,
-                const TrainConfig& config, EvaluationReport* report) {
-  std::vector<double> scores;
-  std::vector<uint8_t> binary;
-  for (const Prediction& p : test) {
-    scores.push_back(p.score);
-    binary.push_back(p.label > 0.5 ? 1 : 0);
-  }
-  EL_ASSIGN_OR_RETURN(ClassificationMetrics m,
-                      EvaluateClassification(scores, binary, report->threshold));
-  report->pr_auc = m.pr_auc;
-  report->roc_auc = m.roc_auc;
-  report->confusion = m.confusion;
-  report->precision = m.confusion.Precision();
-  report->recall = m.confusion.Recall();
-  report->f1 = m.confusion.F1();
-  for (uint8_t b : binary) report->test_positives += b;
-  EL_ASSIGN_OR_RETURN(
-      report->maintenance,
-      EvaluateMaintenance(test, events, report->threshold, config.labels.horizon_ms, config.alert));
-  return Status::Ok();
 }
 
 bool HasFailure(const std::vector<io::Event>& events) {
@@ -250,7 +228,7 @@ Result<AnomalyTrainResult> TrainAnomaly(const features::FeatureTable& table,
   report.threshold_policy = std::string(AnomalyThresholdRuleName(model.threshold.rule));
   report.threshold_reason = result.threshold_reason;
   report.alert = config.alert;
-  EL_RETURN_IF_ERROR(Evaluate(result.test_predictions, events, config, &report));
+  EL_RETURN_IF_ERROR(EvaluatePredictions(result.test_predictions, events, config, &report));
   return result;
 }
 

@@ -72,8 +72,11 @@ Status CheckTrainable(const Dataset& d, const features::FeatureTable& table, boo
   return Status::Ok();
 }
 
-Status Evaluate(const std::vector<Prediction>& test, const std::vector<io::Event>& events,
-                const TrainConfig& config, EvaluationReport* report) {
+}  // namespace
+
+Status EvaluatePredictions(const std::vector<Prediction>& test,
+                           const std::vector<io::Event>& events, const TrainConfig& config,
+                           EvaluationReport* report) {
   std::vector<double> scores, truth;
   std::vector<uint8_t> binary;
   for (const Prediction& p : test) {
@@ -99,8 +102,6 @@ Status Evaluate(const std::vector<Prediction>& test, const std::vector<io::Event
       EvaluateMaintenance(test, events, report->threshold, config.labels.horizon_ms, config.alert));
   return Status::Ok();
 }
-
-}  // namespace
 
 Result<TrainResult> Train(const features::FeatureTable& table, const std::vector<io::Event>& events,
                           const TrainConfig& config) {
@@ -159,7 +160,7 @@ Result<TrainResult> Train(const features::FeatureTable& table, const std::vector
   report.threshold_policy = std::string(ThresholdPolicyName(result.threshold_choice.policy));
   report.threshold_reason = result.threshold_choice.reason;
   report.alert = config.alert;
-  EL_RETURN_IF_ERROR(Evaluate(result.test_predictions, events, config, &report));
+  EL_RETURN_IF_ERROR(EvaluatePredictions(result.test_predictions, events, config, &report));
 
   result.model_json = std::move(model.json);
   result.model_digest = std::move(model.digest);

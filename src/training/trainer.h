@@ -46,4 +46,11 @@ struct TrainResult {
 Result<TrainResult> Train(const features::FeatureTable& table, const std::vector<io::Event>& events,
                           const TrainConfig& config);
 
+// Fills `report` from held-out predictions: regression metrics for a RUL task; otherwise
+// PR/ROC AUC, the confusion at report->threshold and the maintenance view (alerts against
+// `events` under config.alert). Every model kind's test set is scored by this one function.
+Status EvaluatePredictions(const std::vector<Prediction>& test,
+                           const std::vector<io::Event>& events, const TrainConfig& config,
+                           EvaluationReport* report);
+
 }  // namespace edgeloop::training
